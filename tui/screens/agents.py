@@ -1,0 +1,291 @@
+"""The home screen: every agent, with its figures for the chosen period.
+
+Type `/` to filter as you type, 1-8 to sort by a column (again to reverse),
+Enter to open the agent.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from store import queries
+from tui import figures
+from tui.app import DataChanged
+from tui.inert import inert
+from tui.widgets import format as fmt
+from tui.widgets.header import StatusHeader
+from tui.widgets.virtual_table import Column, VirtualTable
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    """One agent with its figures for the period."""
+
+    agent: queries.Agent
+    summary: figures.AgentSummary
+
+
+def _sort_value(line: AgentLine, key: str) -> Any:
+    """The value a column sorts by; unknown figures sort before every number."""
+    agent, summary = line.agent, line.summary
+    values: dict[str, Any] = {
+        "name": agent.name.casefold(),
+        "kind": fmt.kind(agent.kind),
+        "status": agent.status,
+        "retention": -1 if agent.retention_days is None else agent.retention_days,
+        "interactions": summary.interactions,
+        "p95": -1.0 if summary.p95_ms is None else summary.p95_ms,
+        "flagged": summary.flagged_responses,
+        "last_activity": summary.last_activity_ms or 0,
+    }
+    return (values[key], agent.name.casefold(), agent.application_id)
+
+
+class AgentsSource:
+    """The agents, sorted and filtered; the figures come from `store.metrics`.
+
+    Known limit: agents are held in memory (an organisation has hundreds, not
+    millions); the table above still draws only the rows on screen.
+    """
+
+    def __init__(
+        self, lines: Sequence[AgentLine], *, text: str, sort_key: str, reverse: bool
+    ) -> None:
+        needle = text.casefold().strip()
+        chosen = [line for line in lines if not needle or needle in _haystack(line)]
+        chosen.sort(key=lambda line: _sort_value(line, sort_key), reverse=reverse)
+        self.lines = chosen
+
+    def count(self) -> int:
+        """How many agents pass the filter."""
+        return len(self.lines)
+
+    def fetch(self, start: int, limit: int) -> Sequence[AgentLine]:
+        """The agents at positions `start` to `start + limit`."""
+        return self.lines[start : start + limit]
+
+
+def _haystack(line: AgentLine) -> str:
+    agent = line.agent
+    return " ".join(
+        (agent.name, agent.application_id, fmt.kind(agent.kind), agent.status)
+    ).casefold()
+
+
+def _cell(render: Callable[[AgentLine], str]) -> Callable[[AgentLine], Text]:
+    return lambda line: Text(render(line), end="")
+
+
+def _status(line: AgentLine) -> Text:
+    status = line.agent.status
+    return Text(status, style="" if status == "deployed" else "italic", end="")
+
+
+def _flagged(line: AgentLine) -> Text:
+    flagged = line.summary.flagged_responses
+    return Text(fmt.count(flagged), style="bold" if flagged else "", end="")
+
+
+COLUMNS: list[Column[AgentLine]] = [
+    Column(
+        "name",
+        "Agent",
+        lambda line: inert(line.agent.name, single_line=True),
+        min_width=12,
+    ),
+    Column(
+        "kind",
+        "Kind",
+        _cell(lambda line: fmt.kind(line.agent.kind)),
+        width=12,
+        narrow_width=9,
+    ),
+    Column("status", "Status", _status, width=8),
+    Column(
+        "retention",
+        "Retention",
+        _cell(lambda line: fmt.retention(line.agent.retention_days, short=True)),
+        width=9,
+        narrow_width=5,
+        narrow_title="Ret.",
+    ),
+    Column(
+        "interactions",
+        "Interactions",
+        _cell(lambda line: fmt.count(line.summary.interactions)),
+        width=12,
+        narrow_width=6,
+        narrow_title="Inter.",
+        justify="right",
+    ),
+    Column(
+        "p95",
+        "P95",
+        _cell(lambda line: fmt.milliseconds(line.summary.p95_ms)),
+        width=8,
+        narrow_width=7,
+        justify="right",
+    ),
+    Column(
+        "flagged",
+        "Flagged",
+        _flagged,
+        width=7,
+        narrow_width=5,
+        narrow_title="Flag",
+        justify="right",
+    ),
+    Column(
+        "last_activity",
+        "Last activity",
+        _cell(lambda line: line.summary.last_activity_label),
+        width=16,
+        narrow_width=9,
+        narrow_title="Last",
+    ),
+]
+
+
+class AgentsScreen(Screen[None]):
+    """Every agent: kind, status, retention and the period's figures."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            tooltip="Filter agents as you type",
+        ),
+        Binding(
+            "1",
+            "sort('name')",
+            "Sort",
+            key_display="1-8",
+            tooltip="Sort by column 1-8; again to reverse",
+        ),
+        *[
+            Binding(
+                str(number),
+                f"sort('{column.key}')",
+                f"Sort by {column.title.lower()}",
+                show=False,
+            )
+            for number, column in enumerate(COLUMNS[1:], start=2)
+        ],
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_key = "name"
+        self.sort_reverse = False
+        self._lines: list[AgentLine] = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader()
+        yield Input(placeholder="/ to filter agents", id="agents-filter")
+        yield VirtualTable(COLUMNS, empty_text="No agents match.", id="agents-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "period", lambda _period: self.reload(), init=False)
+        self.reload()
+        self.table.focus()
+
+    @property
+    def table(self) -> VirtualTable[AgentLine]:
+        """The agents list."""
+        return self.query_one("#agents-table", VirtualTable)
+
+    @property
+    def filter_input(self) -> Input:
+        """The filter box."""
+        return self.query_one("#agents-filter", Input)
+
+    def reload(self) -> None:
+        """Read the agents and their figures again, keeping the cursor."""
+        app: Any = self.app
+        agents = queries.agents(app.db)
+        summaries = figures.agent_summaries(app.db, app.period, app.now_ms())
+        self._lines = [
+            AgentLine(agent, summaries.get(agent.application_id, figures.NO_FIGURES))
+            for agent in agents
+        ]
+        self._refill(keep_cursor=True)
+
+    def _refill(self, *, keep_cursor: bool) -> None:
+        source = AgentsSource(
+            self._lines,
+            text=self.filter_input.value,
+            sort_key=self.sort_key,
+            reverse=self.sort_reverse,
+        )
+        table = self.table
+        table.sort_key, table.sort_reverse = self.sort_key, self.sort_reverse
+        table.set_source(source, keep_cursor=keep_cursor)
+
+    # --- filtering and sorting ---------------------------------------------
+
+    def action_filter(self) -> None:
+        """Move to the filter box."""
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#agents-filter")
+    def filter_changed(self) -> None:
+        """Filter as the user types."""
+        self._refill(keep_cursor=False)
+
+    @on(Input.Submitted, "#agents-filter")
+    def filter_done(self) -> None:
+        """Enter in the filter box goes back to the list."""
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        """Escape clears the filter, or leaves the box when already clear."""
+        if self.filter_input.value:
+            self.filter_input.value = ""
+        self.table.focus()
+
+    def action_sort(self, column_key: str) -> None:
+        """Sort by a column; the same column again reverses the order."""
+        if column_key == self.sort_key:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = (
+                column_key,
+                column_key
+                in {
+                    "interactions",
+                    "p95",
+                    "flagged",
+                    "last_activity",
+                },
+            )
+        self._refill(keep_cursor=False)
+
+    @on(VirtualTable.SortRequested, "#agents-table")
+    def sort_clicked(self, event: VirtualTable.SortRequested) -> None:
+        """A click on a column title sorts by it."""
+        self.action_sort(event.column_key)
+
+    # --- opening ------------------------------------------------------------
+
+    @on(VirtualTable.Selected, "#agents-table")
+    def open_agent(self, event: VirtualTable.Selected) -> None:
+        """Enter opens the agent's Observability tabs."""
+        from tui.screens.agent import AgentScreen
+
+        line: AgentLine = event.row
+        self.app.push_screen(AgentScreen(line.agent.application_id))
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        """A sync batch landed."""
+        self.reload()

@@ -23,13 +23,13 @@ APPLICATION_MARK = "agentmon"
 
 def _create_v1(db: sqlite_utils.Database) -> None:
     """The first schema: every table the foundation sync fills."""
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
-    db["users"].create(
+    db.table("users").create(
         {"user_id": str, "name": str, "email": str, "role": str}, pk="user_id"
     )
 
-    db["agents"].create(
+    db.table("agents").create(
         {
             "application_id": str,
             "name": str,
@@ -48,7 +48,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         not_null={"name", "kind", "status"},
     )
 
-    db["settings_history"].create(
+    db.table("settings_history").create(
         {
             "change_id": str,
             "application_id": str,  # NULL for the organisation switch
@@ -60,9 +60,9 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         },
         pk="change_id",
     )
-    db["settings_history"].create_index(["application_id", "changed_at_ms"])
+    db.table("settings_history").create_index(["application_id", "changed_at_ms"])
 
-    db["log_records"].create(
+    db.table("log_records").create(
         {
             "log_id": str,
             "record_type": str,
@@ -85,11 +85,11 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="log_id",
         not_null={"inserted_at_ms", "application_id", "http_status"},
     )
-    db["log_records"].create_index(["application_id", "inserted_at_ms"])
-    db["log_records"].create_index(["inserted_at_ms"])
-    db["log_records"].create_index(["session_id"])
+    db.table("log_records").create_index(["application_id", "inserted_at_ms"])
+    db.table("log_records").create_index(["inserted_at_ms"])
+    db.table("log_records").create_index(["session_id"])
 
-    db["sessions"].create(
+    db.table("sessions").create(
         {
             "session_id": str,
             "application_id": str,
@@ -102,10 +102,10 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="session_id",
         not_null={"application_id", "started_at_ms"},
     )
-    db["sessions"].create_index(["application_id", "started_at_ms"])
-    db["sessions"].create_index(["user_id"])
+    db.table("sessions").create_index(["application_id", "started_at_ms"])
+    db.table("sessions").create_index(["user_id"])
 
-    db["messages"].create(
+    db.table("messages").create(
         {
             "message_id": str,
             "session_id": str,
@@ -120,9 +120,9 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="message_id",
         not_null={"session_id", "seq", "role"},
     )
-    db["messages"].create_index(["session_id", "seq"])
+    db.table("messages").create_index(["session_id", "seq"])
 
-    db["flags"].create(
+    db.table("flags").create(
         {
             "flag_id": str,
             "message_id": str,
@@ -140,12 +140,12 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         not_null={"message_id", "session_id", "application_id", "reason"},
         defaults={"state": "new"},
     )
-    db["flags"].create_index(["application_id", "flagged_at_ms"])
-    db["flags"].create_index(["session_id"])
-    db["flags"].create_index(["message_id"])
-    db["flags"].create_index(["state", "flagged_at_ms"])
+    db.table("flags").create_index(["application_id", "flagged_at_ms"])
+    db.table("flags").create_index(["session_id"])
+    db.table("flags").create_index(["message_id"])
+    db.table("flags").create_index(["state", "flagged_at_ms"])
 
-    db["feedback"].create(
+    db.table("feedback").create(
         {
             "feedback_id": str,
             "message_id": str,
@@ -161,9 +161,9 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         },
         pk="feedback_id",
     )
-    db["feedback"].create_index(["application_id", "emitted_at_ms"])
+    db.table("feedback").create_index(["application_id", "emitted_at_ms"])
 
-    db["consumption_daily"].create(
+    db.table("consumption_daily").create(
         {
             "date": str,  # YYYY-MM-DD, UTC
             "agent_type": str,  # api, framework, no_code, other
@@ -175,7 +175,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk=("date", "agent_type", "category", "name"),
     )
 
-    db["consumption_breakdown"].create(
+    db.table("consumption_breakdown").create(
         {
             "month": str,  # YYYY-MM
             "scope": str,  # user, team, playbook, billing_group
@@ -187,7 +187,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk=("month", "scope", "id"),
     )
 
-    db["sync_state"].create(
+    db.table("sync_state").create(
         {
             "source": str,  # one per endpoint walked: logs, sessions, ...
             "cursor": str,  # the bookmark: the remote's resume token
@@ -197,7 +197,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="source",
     )
 
-    db["sync_runs"].create(
+    db.table("sync_runs").create(
         {
             "run_id": int,
             "started_at_ms": int,
@@ -208,7 +208,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         pk="run_id",
     )
 
-    db["rejects"].create(
+    db.table("rejects").create(
         {
             "reject_id": int,
             "endpoint": str,
@@ -218,6 +218,9 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         },
         pk="reject_id",
     )
+    # A record redelivered (at-least-once streams, a resumed sync) is set aside
+    # once, not once per delivery.
+    db.table("rejects").create_index(["endpoint", "payload"], unique=True)
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1]

@@ -34,13 +34,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
-            yield Static(self._keys(), id="help-keys")
+            yield Static(self._table(), id="help-keys")
 
-    def _keys(self) -> Table:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        table.add_row(Text("Keys", style="bold underline"), Text(""))
+    @property
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(key, what it does) for every action of the screen below."""
+        rows: list[tuple[str, str]] = []
         seen: set[str] = set()
         for active in self.below.active_bindings.values():
             binding = active.binding
@@ -50,8 +49,18 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(binding.action)
             key = binding.key_display or binding.key.split(",")[0]
-            table.add_row(Text(key), Text(binding.tooltip or binding.description))
+            rows.append((key, binding.tooltip or binding.description))
+        return rows
+
+    def _table(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_row(Text("Keys here", style="bold underline"), Text(""))
+        for key, description in self.key_rows:
+            table.add_row(Text(key), Text(description))
         table.add_row(Text(""), Text(""))
+        table.add_row(Text("In every list", style="bold underline"), Text(""))
         for key, description in LIST_KEYS:
             table.add_row(Text(key), Text(description))
         return table

@@ -95,6 +95,11 @@ class AgentmonApp(App[None]):
         self._read_organization()
         self.sync_cancel: threading.Event | None = None
 
+    def on_unmount(self) -> None:
+        # A sync still running stops after its page; what landed is kept.
+        if self.sync_cancel is not None:
+            self.sync_cancel.set()
+
     def now_ms(self) -> int:
         """Now, as every screen must read it (AGENTMON_NOW pins it)."""
         return clock.now_ms()
@@ -171,13 +176,13 @@ class AgentmonApp(App[None]):
 
     # --- refreshes ----------------------------------------------------------
 
-    def show_sync_progress(self, done: int, total: int | None) -> None:
+    def show_sync_progress(self, rows: int, total: int | None, source: str) -> None:
         """Show the sync bar on every screen's header."""
         from tui.widgets.header import StatusHeader
 
         for screen in self.screen_stack:
             for header in screen.query(StatusHeader):
-                header.show_progress(done, total)
+                header.show_progress(rows, total, source)
 
     def hide_sync_progress(self) -> None:
         """Hide the sync bar everywhere."""

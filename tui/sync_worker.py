@@ -10,9 +10,12 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from store.errors import StoreError
 from sync.errors import SyncError
+from sync.progress import SyncNotice, SyncProgress
 
 if TYPE_CHECKING:
+    from sync.progress import SyncSummary
     from tui.app import AgentmonApp
 
 # Progress bars redraw at most this often; the screens re-read at most every
@@ -36,7 +39,7 @@ def start_sync(app: "AgentmonApp") -> None:
         return
     cancel = threading.Event()
     app.sync_cancel = cancel
-    app.show_sync_progress(0, None)
+    app.show_sync_progress(0, None, "starting")
     app.run_worker(
         lambda: _run(app, cancel),
         name="sync",
@@ -53,7 +56,7 @@ def _run(app: "AgentmonApp", cancel: threading.Event) -> None:
         summary = _engine()(
             app.db_path, app.sync_config, progress=reporter, cancel=cancel
         )
-    except SyncError as error:
+    except (SyncError, StoreError) as error:
         app.call_from_thread(_finished, app, None, str(error))
     except Exception as error:
         reason = f"{type(error).__name__}: {error}".splitlines()[0]
@@ -63,7 +66,7 @@ def _run(app: "AgentmonApp", cancel: threading.Event) -> None:
 
 
 def _engine() -> Any:
-    """The engine's `run_sync`, imported only when a sync starts."""
+    """The engine's `run_sync`, imported only when a sync starts (httpx is heavy)."""
     from sync.engine import run_sync
 
     return run_sync
@@ -77,33 +80,35 @@ class _Reporter:
         self.last_progress = 0.0
         self.last_refresh = time.monotonic()
 
-    def __call__(self, progress: Any = None, *_args: Any, **_kwargs: Any) -> None:
+    def __call__(self, event: SyncNotice | SyncProgress) -> None:
+        if isinstance(event, SyncNotice):
+            self.app.call_from_thread(
+                self.app.notify, event.text.splitlines()[0], markup=False
+            )
+            return
         now = time.monotonic()
-        if now - self.last_progress >= PROGRESS_SECONDS:
+        if now - self.last_progress >= PROGRESS_SECONDS or event.finished:
             self.last_progress = now
-            done, total = _fraction(progress)
-            self.app.call_from_thread(self.app.show_sync_progress, done, total)
+            self.app.call_from_thread(
+                self.app.show_sync_progress, event.rows, event.total, event.source
+            )
         if now - self.last_refresh >= REFRESH_SECONDS:
             self.last_refresh = now
             self.app.call_from_thread(self.app.data_changed)
 
 
-def _fraction(progress: Any) -> tuple[int, int | None]:
-    """(done, total) from whatever the engine reports; total None if unknown."""
-    done = getattr(progress, "done", None)
-    if done is None:
-        done = getattr(progress, "records", 0)
-    total = getattr(progress, "total", None)
-    return int(done or 0), (int(total) if total else None)
-
-
-def _finished(app: "AgentmonApp", summary: Any, failure: str | None) -> None:
+def _finished(
+    app: "AgentmonApp", summary: "SyncSummary | None", failure: str | None
+) -> None:
     app.sync_cancel = None
     app.hide_sync_progress()
     app.data_changed()
-    if failure is not None:
-        app.notify(failure, title="Sync failed", severity="error", markup=False)
+    if failure is not None or summary is None:
+        app.notify(
+            failure or "sync failed",
+            title="Sync failed",
+            severity="error",
+            markup=False,
+        )
         return
-    described = getattr(summary, "describe", None)
-    message = described() if callable(described) else "Sync finished."
-    app.notify(str(message).splitlines()[0], title="Synced", markup=False)
+    app.notify(summary.describe(), title="Synced", markup=False)

@@ -26,18 +26,19 @@ class StatusHeader(Horizontal):
         width: 1fr;
         height: 1;
     }
-    StatusHeader > ProgressBar {
+    StatusHeader > ProgressBar, StatusHeader > #sync-source {
         width: auto;
         height: 1;
         display: none;
     }
-    StatusHeader.-syncing > ProgressBar {
+    StatusHeader.-syncing > ProgressBar, StatusHeader.-syncing > #sync-source {
         display: block;
     }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
+        yield Static(id="sync-source")
         yield ProgressBar(total=None, show_eta=False, id="sync-progress")
 
     def on_mount(self) -> None:
@@ -71,11 +72,13 @@ class StatusHeader(Horizontal):
         text.append(f" · {period.label} ({zone_name(now_ms)})")
         self.query_one("#status-text", Static).update(text)
 
-    def show_progress(self, done: int, total: int | None) -> None:
-        """Show the sync bar; `total` None means the size is not known yet."""
+    def show_progress(self, rows: int, total: int | None, source: str) -> None:
+        """Show the sync bar for `source`; `total` None when its size is unknown."""
         self.add_class("-syncing")
-        bar = self.query_one(ProgressBar)
-        bar.update(total=total, progress=done)
+        self.query_one("#sync-source", Static).update(
+            Text(f"sync {source} {rows:,} ", end="")
+        )
+        self.query_one(ProgressBar).update(total=total, progress=rows)
 
     def hide_progress(self) -> None:
         """Hide the bar when a sync ends, well or not."""

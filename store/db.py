@@ -25,6 +25,7 @@ from store.errors import (
     DatabaseLocked,
     DatabaseUnavailable,
     NoLocalCopy,
+    NotADemoDatabase,
     NotAgentmonDatabase,
     SchemaTooNew,
     SchemaTooOld,
@@ -38,6 +39,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 # `meta` key holding APPLICATION_MARK: what tells our files from anyone else's.
 MARK_KEY = "application"
+# `meta` key set to "1" in a database `agentmon demo` made (and may replace).
+DEMO_KEY = "demo"
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -248,6 +251,41 @@ def sync_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
+
+
+def fresh_demo_database(path: Path) -> None:
+    """Make `path` an empty demo database, replacing an earlier demo's file.
+
+    The demo's sandbox is generated anew each time, so an earlier demo's
+    bookmarks would point into another world: the file starts afresh. A file
+    that is not an earlier demo is refused (`NotADemoDatabase`), never removed.
+    """
+    if path.is_file():
+        if path.stat().st_size > 0:
+            conn = open_database(path, create=False)
+            try:
+                marked = _meta_value(conn, DEMO_KEY) == "1"
+            finally:
+                conn.close()
+            if not marked:
+                raise NotADemoDatabase(path)
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(path.name + suffix).unlink()
+    conn = open_database(path)
+    try:
+        with sqlite_errors(path), transaction(conn):
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (DEMO_KEY,)
+            )
+    finally:
+        conn.close()
+
+
+def _meta_value(conn: sqlite3.Connection, key: str) -> str | None:
+    """One `meta` value, None when absent."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def database(conn: sqlite3.Connection) -> sqlite_utils.Database:

@@ -134,3 +134,14 @@ def translate_sqlite_error(error: sqlite3.Error, path: Path) -> StoreError | Non
     if name.startswith("SQLITE_IOERR"):
         return DatabaseUnavailable(path, f"input/output error ({text})")
     return None
+
+
+class NotADemoDatabase(StoreError):
+    """The demo would replace a file that holds real synced data."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} holds a synced copy that is not a demo; the demo will not "
+            "replace it: choose another file with --db"
+        )
+        self.path = path

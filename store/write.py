@@ -216,7 +216,6 @@ class SyncWriter:
         it cannot have session logs. Returns the agents whose setting changed.
         """
         self._begin()
-        before = self.conn.total_changes
         listed = list(rows)
         with sqlite_errors(self.path):
             self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS listed (id TEXT)")
@@ -224,6 +223,7 @@ class SyncWriter:
             self.conn.executemany(
                 "INSERT INTO temp.listed VALUES (?)", [(row[0],) for row in listed]
             )
+            before = self.conn.total_changes
             self.conn.executemany(
                 "UPDATE agents SET retention_days = ?2, retention_updated_at_ms = ?3,"
                 " retention_updated_by = ?4 WHERE application_id = ?1 AND"

@@ -1,0 +1,327 @@
+"""Transcript text made on demand, the same every time, from (seed, index).
+
+Nothing here is stored: a message's content is a pure function of the seed,
+its global message index and a few facts taken from the generated arrays
+(role, topic, HTTP status, completion tokens). That keeps a million messages
+out of memory while every export page and transcript stays byte-identical.
+
+The text is deliberately varied and partly hostile: markdown of every kind,
+fenced code, non-Latin scripts, emoji, very long answers, text that looks like
+Rich/Textual markup, and terminal escape sequences (never NUL).
+"""
+
+from sandbox.names import TOPICS
+
+_MASK = (1 << 64) - 1
+
+# Things a console must show inertly. Each is a complete snippet.
+HOSTILE_SNIPPETS = (
+    "Make the title [bold]really[/bold] stand out, like [red on white]this[/].",
+    "A stray closing tag [/] should not break anything.",
+    "[@click=app.quit]Click here to continue[/]",
+    "See [link=https://example.com]our internal portal[/link] for details.",
+    ":warning: Heads up :rocket: this uses shortcodes :smile:",
+    "Clearing your screen now\x1b[2J\x1b[H... done.",
+    "Window title test\x1b]0;pwned\x07 (did your title change?)",
+    "Copied for you\x1b]52;c;cm0gLXJmIH4vKg==\x07 (check your clipboard)",
+    "Total due: 100 USD\rTotal due: 999 USD",
+    "Ding\x07\x07\x07 three bells",
+    "\x1b[31mred alert\x1b[0m and \x1b[1;5mblinking bold\x1b[0m",
+    "Back\x08\x08\x08\x08space and a form feed\x0c here",
+    "Right-to-left override: \u202egnp.exe\u202c and zero\u200bwidth\u200bspaces",
+    "[/bold italic] closes nothing [[double brackets]] and [b]unclosed",
+    "Escaped markup \\[bold] and a trailing backslash \\",
+)
+
+NON_LATIN = (
+    "ご質問ありがとうございます。請求書の内容を確認しました。"
+    "追加の書類が二点必要です。今週中にご提出ください。",
+    "شكراً لتواصلك معنا. راجعنا الطلب ووجدنا أن المستند الثاني مفقود. "
+    "يرجى إرساله في أقرب وقت ممكن.",
+    "Спасибо за вопрос. Мы проверили договор: срок уведомления "
+    "о расторжении составляет тридцать дней.",
+    "आपके प्रश्न के लिए धन्यवाद। हमने दस्तावेज़ की समीक्षा की है और दो बिंदुओं पर स्पष्टीकरण आवश्यक है।",
+    "感谢您的耐心等待。我们已经核对了订单，预计三个工作日内发货。",
+    "문의해 주셔서 감사합니다. 요청하신 보고서를 첨부했습니다.",
+    "Ευχαριστούμε για το μήνυμά σας. Η αίτηση εγκρίθηκε σήμερα.",
+)
+
+NON_LATIN_ASKS = (
+    "この請求の要点を三行でまとめてください。",
+    "هل يمكنك تلخيص هذا العقد في خمس نقاط؟",
+    "Объясни, пожалуйста, почему запрос выполняется так медленно?",
+    "कृपया इस नीति का सारांश हिंदी में दें।",
+    "请把这段话翻译成英文。",
+)
+
+EMOJI = ("✅", "🚀", "👍🏽", "📎", "⚠️", "🔥", "👨‍👩‍👧", "🇯🇵", "💡", "🙏", "📊")
+
+SENTENCES = (
+    "I reviewed the {noun} and the key points are below.",
+    "The {noun} mentions a deadline of {n} days, which is tighter than usual.",
+    "Based on the {noun}, the most likely next step is to confirm the details "
+    "with the owner before anything is sent.",
+    "There is no evidence in the {noun} that supports that conclusion.",
+    "If you share the original {noun}, I can check the remaining sections.",
+    "Two items stand out: the {noun} is missing a signature, and the amounts "
+    "do not match the summary.",
+    "Overall the {noun} looks consistent with what we saw last quarter.",
+    "Note that the {noun} was updated on the {n}th, so older copies are stale.",
+    "I would flag this {noun} for a second review given the amount involved.",
+    "The short answer is yes, with one exception described below.",
+    "Here is a draft you can adapt; keep the tone friendly but firm.",
+    "This depends on the region: the rules for the {noun} differ in the EU.",
+    "I could not find a {noun} with that reference; please double-check it.",
+    "The figures add up to {n}, which matches the total in the {noun}.",
+    "Let me know if you want a shorter version for the executive summary.",
+)
+
+ERROR_NOTES = (
+    "Sorry, something went wrong while generating a response (HTTP {status}).",
+    "The agent could not complete this request. Error {status}: please retry.",
+    "⚠️ Upstream model unavailable ({status}). No answer was produced.",
+    "Request rejected ({status}): the input could not be processed.",
+)
+
+FLAG_COMMENTS = (
+    "This is wrong: the deductible is 500, not 250.",
+    "Made up a clause that is not in the contract.",
+    "Tone is rude to the customer.",
+    "It cited a policy that was retired last year.",
+    "Answer is in the wrong language.",
+    "Contains personal data it should not repeat.",
+    "The numbers in the table do not add up.",
+    "Offensive joke in the second paragraph, please remove.",
+)
+
+FEEDBACK_COMMENTS = (
+    "Great summary, saved me an hour.",
+    "Too long, I only needed the first line.",
+    "Exactly what I needed 👍",
+    "Missed the most important point.",
+    "Helpful but the format was odd.",
+    "Wrong figures again.",
+)
+
+CODE_BLOCKS = (
+    "```python\ndef total(items):\n    return sum(i.amount for i in items "
+    'if i.status == "open")\n```',
+    "```sql\nSELECT customer_id, count(*) AS orders\nFROM orders\n"
+    "WHERE created_at >= date('now', '-30 days')\nGROUP BY customer_id\n"
+    "ORDER BY orders DESC\nLIMIT 10;\n```",
+    '```json\n{"status": "approved", "amount": 1250.5, "items": '
+    '[1, 2, 3], "note": null}\n```',
+    '```bash\ncurl -s -H "Authorization: Bearer $KEY" \\\n  '
+    "https://api.example.com/v1/items | jq '.data[] | .id'\n```",
+    '```\nTraceback (most recent call last):\n  File "app.py", line 42, in '
+    "<module>\n    main()\nKeyError: 'customer_id'\n```",
+)
+
+SHOWCASE_KINDS = len(HOSTILE_SNIPPETS) + len(NON_LATIN) + 3
+
+
+def _mix(value: int) -> int:
+    """The splitmix64 finaliser: a well-spread 64-bit hash of an integer."""
+    value = (value + 0x9E3779B97F4A7C15) & _MASK
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK
+    return value ^ (value >> 31)
+
+
+def stable_hash(*keys: int) -> int:
+    """A 64-bit hash of integers that is the same in every process and run."""
+    state = 0x5EED
+    for key in keys:
+        state = _mix(state ^ (key & _MASK))
+    return state
+
+
+class _Draw:
+    """A tiny deterministic random stream for one piece of text."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, *keys: int) -> None:
+        self.state = stable_hash(*keys)
+
+    def below(self, bound: int) -> int:
+        """A number in [0, bound)."""
+        self.state = _mix(self.state)
+        return self.state % bound
+
+    def chance(self, per_thousand: int) -> bool:
+        """True with probability per_thousand / 1000."""
+        return self.below(1000) < per_thousand
+
+    def pick(self, options: tuple[str, ...]) -> str:
+        """One of the options."""
+        return options[self.below(len(options))]
+
+
+class TextFactory:
+    """Message, flag and feedback text for one organisation seed."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def user_message(self, index: int, topic: int, showcase: int = -1) -> str:
+        """The content of user message `index` in an agent of `topic`."""
+        draw = _Draw(self.seed, 1, index)
+        words = TOPICS[topic % len(TOPICS)]
+        if showcase >= 0:
+            return self._showcase(draw, showcase, words, user=True)
+        roll = draw.below(1000)
+        text = draw.pick(NON_LATIN_ASKS) if roll < 30 else self._ask(draw, words)
+        if roll >= 960:
+            text += "\n\n" + self._pasted_document(draw, words)
+        if draw.chance(25):
+            text = self._with_hostile(draw, text)
+        if draw.chance(60):
+            text += " " + draw.pick(EMOJI)
+        return text
+
+    def agent_message(
+        self,
+        index: int,
+        topic: int,
+        http_status: int,
+        completion_tokens: int,
+        showcase: int = -1,
+    ) -> str:
+        """The content of agent message `index`: an answer sized by its tokens."""
+        draw = _Draw(self.seed, 2, index)
+        words = TOPICS[topic % len(TOPICS)]
+        if showcase >= 0:
+            return self._showcase(draw, showcase, words, user=False)
+        if http_status >= 300:
+            return draw.pick(ERROR_NOTES).format(status=http_status)
+        target = min(max(completion_tokens * 4, 40), 24_000)
+        if draw.chance(35):
+            text = "\n\n".join(draw.pick(NON_LATIN) for _ in range(1 + target // 400))
+        else:
+            text = self._answer(draw, words, target)
+        if draw.chance(20):
+            text = self._with_hostile(draw, text)
+        return text
+
+    def flag_comment(self, index: int) -> str:
+        """The comment left with flag `index` (the caller decides if there is one)."""
+        draw = _Draw(self.seed, 3, index)
+        if draw.chance(120):
+            return draw.pick(HOSTILE_SNIPPETS)
+        text = draw.pick(FLAG_COMMENTS)
+        if draw.chance(100):
+            text += " " + draw.pick(NON_LATIN_ASKS)
+        return text
+
+    def feedback_comment(self, index: int) -> str:
+        """The qualitative comment of feedback `index`."""
+        draw = _Draw(self.seed, 4, index)
+        if draw.chance(60):
+            return draw.pick(HOSTILE_SNIPPETS)
+        return draw.pick(FEEDBACK_COMMENTS)
+
+    def _ask(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
+        text = draw.pick(words["asks"]).format(n=1000 + draw.below(9000))
+        if draw.chance(300):
+            noun = draw.pick(words["nouns"])
+            text = f"Quick one about the {noun}. " + text
+        if draw.chance(150):
+            text += " Keep it under 100 words."
+        return text
+
+    def _pasted_document(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
+        paragraphs = [
+            self._paragraph(draw, words, 3 + draw.below(6))
+            for _ in range(6 + draw.below(10))
+        ]
+        return "Here is the full text:\n\n" + "\n\n".join(paragraphs)
+
+    def _answer(
+        self, draw: _Draw, words: dict[str, tuple[str, ...]], target: int
+    ) -> str:
+        blocks = [self._paragraph(draw, words, 1 + draw.below(3))]
+        size = len(blocks[0])
+        while size < target:
+            block = self._block(draw, words)
+            blocks.append(block)
+            size += len(block) + 2
+        return "\n\n".join(blocks)
+
+    def _block(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
+        roll = draw.below(100)
+        if roll < 38:
+            return self._paragraph(draw, words, 2 + draw.below(4))
+        if roll < 52:
+            return "\n".join(
+                f"- {self._sentence(draw, words)}" for _ in range(2 + draw.below(5))
+            )
+        if roll < 60:
+            return "\n".join(
+                f"{i}. {self._sentence(draw, words)}"
+                for i in range(1, 3 + draw.below(5))
+            )
+        if roll < 68:
+            level = "#" * (1 + draw.below(3))
+            return f"{level} {draw.pick(words['nouns']).capitalize()} notes"
+        if roll < 76:
+            return self._table(draw, words)
+        if roll < 85:
+            return draw.pick(CODE_BLOCKS)
+        if roll < 90:
+            return "> " + self._sentence(draw, words)
+        if roll < 95:
+            return draw.pick(NON_LATIN)
+        if roll < 98:
+            return " ".join(draw.pick(EMOJI) for _ in range(1 + draw.below(6)))
+        return "**Summary:** _" + self._sentence(draw, words) + "_"
+
+    def _table(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
+        rows = ["| Item | Status | Amount |", "|---|---|---:|"]
+        for _ in range(2 + draw.below(6)):
+            noun = draw.pick(words["nouns"])
+            status = ("open", "closed", "pending", "n/a")[draw.below(4)]
+            amount = f"{draw.below(100_000) / 100:.2f}"
+            rows.append(f"| {noun} | {status} | {amount} |")
+        return "\n".join(rows)
+
+    def _paragraph(
+        self, draw: _Draw, words: dict[str, tuple[str, ...]], sentences: int
+    ) -> str:
+        return " ".join(self._sentence(draw, words) for _ in range(sentences))
+
+    def _sentence(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
+        return draw.pick(SENTENCES).format(
+            noun=draw.pick(words["nouns"]), n=2 + draw.below(60)
+        )
+
+    def _with_hostile(self, draw: _Draw, text: str) -> str:
+        snippet = draw.pick(HOSTILE_SNIPPETS)
+        return f"{text}\n\n{snippet}" if draw.below(2) else f"{snippet}\n\n{text}"
+
+    def _showcase(
+        self,
+        draw: _Draw,
+        kind: int,
+        words: dict[str, tuple[str, ...]],
+        user: bool,
+    ) -> str:
+        """Text that is sure to contain special kind `kind` (see SHOWCASE_KINDS)."""
+        hostile = len(HOSTILE_SNIPPETS)
+        if kind < hostile:
+            return f"{self._sentence(draw, words)}\n\n{HOSTILE_SNIPPETS[kind]}"
+        kind -= hostile
+        if kind < len(NON_LATIN):
+            return NON_LATIN[kind]
+        kind -= len(NON_LATIN)
+        if kind == 0:
+            return self._answer(draw, words, 9_000)
+        if kind == 1:
+            return "\n\n".join(
+                [
+                    f"# {draw.pick(words['nouns']).capitalize()} report",
+                    self._table(draw, words),
+                    *CODE_BLOCKS,
+                ]
+            )
+        return " ".join(EMOJI) if user else "Done ✅ " + " ".join(EMOJI)

@@ -1,0 +1,110 @@
+"""`agentmon sandbox`: serve the synthetic organisation over loopback HTTP.
+
+Runs until interrupted. Prints one line on start with the base URL, the
+organisation and where the keys came from. Keys given on the command line
+are never printed; the built-in defaults (`sandbox-admin-key`,
+`sandbox-member-key`) and keys generated with `--admin-key random` are
+printed, because a local stand-in is useless without them.
+"""
+
+import argparse
+import secrets
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `sandbox` subcommand."""
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="serve a synthetic organisation that speaks Writer's API",
+        description="Serve a stand-in for Writer's API on loopback, with a "
+        "deterministic synthetic organisation (docs/api.md).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--seed", type=int, default=7, help="organisation seed")
+    parser.add_argument(
+        "--scale", choices=("small", "medium", "large"), default="medium"
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO8601",
+        help="the sandbox's now (default: the current minute)",
+    )
+    parser.add_argument(
+        "--admin-key", help="the admin key ('random' generates one for this run)"
+    )
+    parser.add_argument(
+        "--member-key", help="the member key ('random' generates one for this run)"
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help="fault probabilities, e.g. 429=0.1,5xx=0.05,drop=0.02,slow=0.01,"
+        "malformed=0.05",
+    )
+    parser.add_argument(
+        "--live", action="store_true", help="keep adding sessions as time passes"
+    )
+    parser.add_argument(
+        "--slow-seconds", type=float, default=3.0, help="delay of a slow fault"
+    )
+    parser.add_argument("--fault-seed", type=int, default=1, help="seed of faults")
+    parser.set_defaults(run=run)
+
+
+def _key(given: str | None, default: str, flag: str) -> tuple[str, str]:
+    """The key to use and how to describe where it came from."""
+    if given is None:
+        return default, f"default {default}"
+    if given == "random":
+        key = secrets.token_urlsafe(18)
+        return key, f"generated {key}"
+    return given, f"from {flag}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; a bad setting prints one line and exits 2."""
+    from sandbox import SandboxConfig, SandboxError, parse_faults, parse_iso_ms
+    from sandbox.config import DEFAULT_ADMIN_KEY, DEFAULT_MEMBER_KEY
+
+    try:
+        admin_key, admin_source = _key(args.admin_key, DEFAULT_ADMIN_KEY, "--admin-key")
+        member_key, member_source = _key(
+            args.member_key, DEFAULT_MEMBER_KEY, "--member-key"
+        )
+        config = SandboxConfig(
+            seed=args.seed,
+            scale=args.scale,
+            now_ms=parse_iso_ms(args.now) if args.now else None,
+            admin_key=admin_key,
+            member_key=member_key,
+            faults=parse_faults(args.faults),
+            live=args.live,
+            host=args.host,
+            port=args.port,
+            slow_seconds=args.slow_seconds,
+            fault_seed=args.fault_seed,
+        )
+        from sandbox import start_sandbox
+
+        running = start_sandbox(config)
+    except SandboxError as error:
+        print(f"agentmon sandbox: {error}", file=sys.stderr)
+        return error.exit_code
+    organization = running.world.organization
+    print(
+        f"sandbox: serving {running.base_url} for {organization.organization_id} "
+        f"({organization.name}), seed {config.seed}, scale {config.scale}; "
+        f"admin key {admin_source}, member key {member_source}; Ctrl-C stops",
+        flush=True,
+    )
+    try:
+        running.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    print("sandbox: stopped", flush=True)
+    return 0

@@ -16,6 +16,7 @@ from store import queries
 from tui.app import DataChanged
 from tui.inert import inert
 from tui.screens.agent_engagement import EngagementPane
+from tui.screens.agent_pane import MetricsPane
 from tui.screens.agent_performance import PerformancePane
 from tui.screens.agent_sessions import SessionLogsPane
 from tui.screens.agent_usage import UsagePane
@@ -80,12 +81,26 @@ class AgentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "period", lambda _period: self.reload(), init=False)
+        self.show_figures()
         self.query_one(SessionLogsPane).focus_list()
 
     def reload(self) -> None:
         """Every tab re-reads the store for the current period."""
-        for pane in self.query(".agent-pane"):
-            pane.reload()  # type: ignore[attr-defined]
+        self.query_one(SessionLogsPane).reload()
+        self.show_figures()
+
+    def show_figures(self) -> None:
+        """Compute the period's figures once and hand them to the metric tabs."""
+        if not self.agent.is_deployed:
+            return
+        from store import metrics
+
+        app: Any = self.app
+        overview = metrics.overview(
+            app.db, app.period.from_ms, app.period.to_ms, [self.application_id]
+        )
+        for pane in self.query(MetricsPane):
+            pane.show_overview(overview)
 
     def action_show_tab(self, tab: str) -> None:
         """Switch to a tab by its id."""

@@ -1,10 +1,11 @@
 """What the Agent screen's metric tabs share: a scrolling pane per tab.
 
-A pane re-reads its figures from `store.metrics` in `reload()`; a draft
-agent's pane says that metrics exist for deployed agents only.
+The Agent screen computes one `store.metrics.Overview` per period and hands
+it to every pane, so the three tabs never compute the same figures three
+times. A draft agent's pane says that metrics exist for deployed agents only.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store import queries
+
+if TYPE_CHECKING:
+    from store.metrics import Overview
 
 DRAFT_REASON = (
     "This agent is a draft: Observability metrics exist for deployed agents only."
@@ -21,15 +25,13 @@ DRAFT_REASON = (
 class MetricsPane(VerticalScroll, can_focus=True):
     """A tab's body: its figures and charts, or why there are none."""
 
-    DEFAULT_CLASSES = "agent-pane"
-
     def __init__(self, agent: queries.Agent, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.agent = agent
 
     def compose(self) -> ComposeResult:
         if not self.agent.is_deployed:
-            yield Static(Text(DRAFT_REASON), classes="pane-reason")
+            yield Static(Text(DRAFT_REASON), classes="pane-reason draft-reason")
             return
         yield from self.compose_figures()
 
@@ -37,19 +39,5 @@ class MetricsPane(VerticalScroll, can_focus=True):
         """The tab's widgets for a deployed agent."""
         yield from ()
 
-    def on_mount(self) -> None:
-        self.reload()
-
-    def reload(self) -> None:
-        """Read the figures again for the app's period."""
-        if self.agent.is_deployed:
-            self.show_figures()
-
-    def show_figures(self) -> None:
-        """Fill the widgets from `store.metrics`."""
-
-    @property
-    def window(self) -> Any:
-        """The app's period."""
-        app: Any = self.app
-        return app.period
+    def show_overview(self, overview: "Overview") -> None:
+        """Fill the widgets from the period's figures."""

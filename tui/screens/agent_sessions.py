@@ -148,8 +148,6 @@ def unavailable_reason(agent: queries.Agent, role: str) -> str | None:
 class SessionLogsPane(Vertical):
     """The Session logs list with its filters, or the reason there is none."""
 
-    DEFAULT_CLASSES = "agent-pane"
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u", "filter_user", "User filter", tooltip="Filter by user"),
         Binding(

@@ -15,8 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from store import queries
-from tui import figures
+from store import metrics, queries
 from tui.app import DataChanged
 from tui.inert import inert
 from tui.widgets import format as fmt
@@ -26,24 +25,45 @@ from tui.widgets.virtual_table import Column, VirtualTable
 
 @dataclass(frozen=True)
 class AgentLine:
-    """One agent with its figures for the period."""
+    """One agent with its figures for the period (None before any activity)."""
 
     agent: queries.Agent
-    summary: figures.AgentSummary
+    summary: metrics.AgentSummary | None
+    now_ms: int
+
+    @property
+    def interactions(self) -> int:
+        """Responses in the period."""
+        return self.summary.interactions if self.summary else 0
+
+    @property
+    def p95_ms(self) -> float | None:
+        """P95 response time in the period, when there is a sample."""
+        return self.summary.p95_ms if self.summary else None
+
+    @property
+    def flagged_responses(self) -> int:
+        """Responses flagged in the period."""
+        return self.summary.flagged_responses if self.summary else 0
+
+    @property
+    def last_activity_ms(self) -> int | None:
+        """The agent's latest response, in the period or not."""
+        return self.summary.last_activity_ms if self.summary else None
 
 
 def _sort_value(line: AgentLine, key: str) -> Any:
     """The value a column sorts by; unknown figures sort before every number."""
-    agent, summary = line.agent, line.summary
+    agent = line.agent
     values: dict[str, Any] = {
         "name": agent.name.casefold(),
         "kind": fmt.kind(agent.kind),
         "status": agent.status,
         "retention": -1 if agent.retention_days is None else agent.retention_days,
-        "interactions": summary.interactions,
-        "p95": -1.0 if summary.p95_ms is None else summary.p95_ms,
-        "flagged": summary.flagged_responses,
-        "last_activity": summary.last_activity_ms or 0,
+        "interactions": line.interactions,
+        "p95": -1.0 if line.p95_ms is None else line.p95_ms,
+        "flagged": line.flagged_responses,
+        "last_activity": line.last_activity_ms or 0,
     }
     return (values[key], agent.name.casefold(), agent.application_id)
 
@@ -89,8 +109,24 @@ def _status(line: AgentLine) -> Text:
 
 
 def _flagged(line: AgentLine) -> Text:
-    flagged = line.summary.flagged_responses
-    return Text(fmt.count(flagged), style="bold" if flagged else "", end="")
+    flagged = line.flagged_responses
+    return Text(fmt.count(flagged), style="bold" if flagged else "dim", end="")
+
+
+def _p95(line: AgentLine) -> Text:
+    if line.summary is None or line.p95_ms is None:
+        return Text(fmt.DASH, style="dim", end="")
+    text = Text(fmt.milliseconds(line.p95_ms), end="")
+    if line.summary.p95_insufficient:
+        # Too few responses for a P95 to mean much (docs/metrics.md).
+        text.append("?", style="bold")
+    return text
+
+
+def _last_activity(line: AgentLine) -> Text:
+    if line.last_activity_ms is None:
+        return Text(fmt.DASH, style="dim", end="")
+    return Text(fmt.ago(line.last_activity_ms, line.now_ms), end="")
 
 
 COLUMNS: list[Column[AgentLine]] = [
@@ -119,7 +155,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "interactions",
         "Interactions",
-        _cell(lambda line: fmt.count(line.summary.interactions)),
+        _cell(lambda line: fmt.count(line.interactions)),
         width=12,
         narrow_width=6,
         narrow_title="Inter.",
@@ -128,7 +164,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "p95",
         "P95",
-        _cell(lambda line: fmt.milliseconds(line.summary.p95_ms)),
+        _p95,
         width=8,
         narrow_width=7,
         justify="right",
@@ -145,7 +181,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "last_activity",
         "Last activity",
-        _cell(lambda line: line.summary.last_activity_label),
+        _last_activity,
         width=16,
         narrow_width=9,
         narrow_title="Last",
@@ -214,9 +250,12 @@ class AgentsScreen(Screen[None]):
         """Read the agents and their figures again, keeping the cursor."""
         app: Any = self.app
         agents = queries.agents(app.db)
-        summaries = figures.agent_summaries(app.db, app.period, app.now_ms())
+        summaries = metrics.agent_summaries(
+            app.db, app.period.from_ms, app.period.to_ms
+        )
+        now_ms = app.now_ms()
         self._lines = [
-            AgentLine(agent, summaries.get(agent.application_id, figures.NO_FIGURES))
+            AgentLine(agent, summaries.get(agent.application_id), now_ms)
             for agent in agents
         ]
         self._refill(keep_cursor=True)

@@ -474,8 +474,8 @@ def _figures(selection: _Selection, top: int) -> Figures:
     )
 
 
-def _percentiles(timed: "npt.NDArray[np.float64]") -> list[float | None]:
-    """P50, P90, P95 and P99 of non-empty or empty values (type 7)."""
+def percentiles(timed: "npt.NDArray[np.float64]") -> list[float | None]:
+    """P50, P90, P95 and P99 of `timed` (type 7, as `PERCENTILES`); None if empty."""
     import numpy as np
 
     if timed.shape[0] == 0:
@@ -505,7 +505,7 @@ def _performance(selection: _Selection) -> Performance:
 
     timed = _timed(selection.take("duration_ms"))
     n = int(timed.shape[0])
-    p50, p90, p95, p99 = _percentiles(timed)
+    p50, p90, p95, p99 = percentiles(timed)
     classes = np.zeros(4, dtype=np.int64)
     for low, high in selection.ranges:
         classes += np.bincount(selection.columns.status_class[low:high], minlength=4)
@@ -630,7 +630,7 @@ def _series(selection: _Selection) -> Series:
         timed = _timed(durations[low:high])
         n.append(int(timed.shape[0]))
         avg.append(_mean(timed))
-        quantiles.append(_percentiles(timed))
+        quantiles.append(percentiles(timed))
         status[index] = np.bincount(classes[low:high], minlength=4)
     by_quantile = list(zip(*quantiles, strict=True)) if count else [()] * 4
     return Series(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Recorded in `meta` so that a file made by another program is never mistaken
 # for ours, nor altered.
@@ -223,5 +223,87 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     db.table("rejects").create_index(["endpoint", "payload"], unique=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1]
+_VERDICT_STATES = "('new', 'acknowledged', 'escalated', 'resolved', 'dismissed')"
+
+
+def _create_v2(db: sqlite_utils.Database) -> None:
+    """Local review of flags: every verdict known, the outbox, each flag's current.
+
+    `flag_verdicts` holds the verdicts made here and those pulled from the
+    team's export; `verdict_outbox` the ones made here on their way to the
+    remote (kept after sending, as the record of what happened to each);
+    `flag_current_verdict` the verdict that gives each decided flag its
+    `flags.state`. No foreign key points at `flags`: the retention purge
+    removes flags, and what was decided about them stays on record.
+    """
+    db.execute(
+        f"""
+        CREATE TABLE flag_verdicts (
+            verdict_id TEXT PRIMARY KEY,
+            flag_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN {_VERDICT_STATES}),
+            note TEXT,
+            decided_at_ms INTEGER NOT NULL,
+            decided_by TEXT,
+            base_verdict_id TEXT,
+            -- the remote's acceptance time: NULL until it has accepted it
+            inserted_at_ms INTEGER,
+            -- 'here' (made in this database) or 'remote' (pulled)
+            origin TEXT NOT NULL CHECK (origin IN ('here', 'remote')),
+            -- here: pending, sent, conflict, withdrawn; remote: accepted
+            status TEXT NOT NULL CHECK (status IN
+                ('pending', 'sent', 'conflict', 'withdrawn', 'accepted')),
+            -- here: the flag's state before this verdict, which undo restores
+            previous_state TEXT,
+            undoes_verdict_id TEXT REFERENCES flag_verdicts (verdict_id),
+            made_seq INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX flag_verdicts_flag ON flag_verdicts (flag_id)")
+    db.execute(
+        "CREATE INDEX flag_verdicts_open ON flag_verdicts (status) "
+        "WHERE status IN ('pending', 'conflict')"
+    )
+    db.execute(
+        """
+        CREATE TABLE verdict_outbox (
+            verdict_id TEXT PRIMARY KEY
+                REFERENCES flag_verdicts (verdict_id),
+            queued_at_ms INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_ms INTEGER,
+            last_error TEXT,
+            -- NULL while waiting; sent, conflict, withdrawn or rejected
+            outcome TEXT CHECK (outcome IN
+                ('sent', 'conflict', 'withdrawn', 'rejected')),
+            outcome_at_ms INTEGER,
+            -- the other reviewer's verdict a 409 named (kept in flag_verdicts)
+            conflict_verdict_id TEXT REFERENCES flag_verdicts (verdict_id),
+            -- how the user settled it: kept_mine, took_theirs, undone
+            resolution TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX verdict_outbox_waiting ON verdict_outbox (verdict_id) "
+        "WHERE outcome IS NULL"
+    )
+    db.execute(
+        f"""
+        CREATE TABLE flag_current_verdict (
+            flag_id TEXT PRIMARY KEY,
+            verdict_id TEXT NOT NULL REFERENCES flag_verdicts (verdict_id),
+            state TEXT NOT NULL CHECK (state IN {_VERDICT_STATES}),
+            decided_by TEXT,
+            decided_at_ms INTEGER
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX flag_current_verdict_by ON flag_current_verdict (decided_by)"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _create_v2]
 assert len(MIGRATIONS) == SCHEMA_VERSION

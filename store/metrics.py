@@ -550,12 +550,14 @@ def _engagement(selection: _Selection, top: int) -> Engagement:
 
 def _usage(selection: _Selection) -> Usage:
     """The usage figures of a selection, money summed as integers."""
+    from store.metrics_columns import group_order, grouped_sums
+
     columns = selection.columns
     names = ("prompt_tokens", "completion_tokens", "total_tokens", "cost_ucents")
     values = {name: selection.take(name) for name in names}
     model_codes = selection.take("model") + 1  # code -1 (no model) becomes group 0
-    order, bounds = _group_order(model_codes, len(columns.model_names) + 1)
-    groups = _grouped_sums(order, bounds, values)
+    order, bounds = group_order(model_codes, len(columns.model_names) + 1)
+    groups = grouped_sums(order, bounds, values)
     by_model = [
         ModelUsage(
             model=None if group == 0 else columns.model_names[group - 1],
@@ -578,37 +580,11 @@ def _usage(selection: _Selection) -> Usage:
     )
 
 
-def _group_order(
-    groups: "npt.NDArray[np.integer[Any]]", n_groups: int
-) -> "tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]":
-    """The order that puts equal groups together, and each group's bounds in it."""
-    import numpy as np
-
-    # Stable sorts of 16-bit integers are radix sorts: linear in the values.
-    keys = groups.astype(np.uint16 if n_groups <= 1 << 16 else np.int64)
-    order = np.argsort(keys, kind="stable")
-    bounds = np.searchsorted(keys[order], np.arange(n_groups + 1), side="left")
-    return order, bounds.astype(np.int64)
-
-
-def _grouped_sums(
-    order: "npt.NDArray[np.intp]",
-    bounds: "npt.NDArray[np.int64]",
-    values: dict[str, "npt.NDArray[np.int64]"],
-) -> dict[str, "npt.NDArray[np.int64]"]:
-    """Per group of `_group_order`: the count (`"count"`) and each column's sum."""
-    import numpy as np
-
-    sums = {"count": np.diff(bounds)}
-    for name, column in values.items():
-        running = np.concatenate([[0], np.cumsum(column[order], dtype=np.int64)])
-        sums[name] = running[bounds[1:]] - running[bounds[:-1]]
-    return sums
-
-
 def _series(selection: _Selection) -> Series:
     """The per-bucket figures of a selection."""
     import numpy as np
+
+    from store.metrics_columns import group_order, grouped_sums
 
     window = selection.window
     bucket, width = bucket_for(window.length_ms)
@@ -616,9 +592,9 @@ def _series(selection: _Selection) -> Series:
     count = 0 if window.length_ms == 0 else -(-(window.to_ms - first) // width)
     starts = tuple(range(first, first + count * width, width))
     buckets = (selection.take("inserted_at_ms") - first) // width
-    order, bounds = _group_order(buckets, count)
+    order, bounds = group_order(buckets, count)
     names = ("total_tokens", "cost_ucents")
-    sums = _grouped_sums(order, bounds, {name: selection.take(name) for name in names})
+    sums = grouped_sums(order, bounds, {name: selection.take(name) for name in names})
     durations = selection.take("duration_ms")[order]
     classes = selection.take("status_class")[order]
     avg: list[float | None] = []

@@ -9,7 +9,7 @@ parse_float=decimal.Decimal)` reads them back exactly.
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.metrics import (
     Engagement,
@@ -20,6 +20,9 @@ from store.metrics import (
     Usage,
     Window,
 )
+
+if TYPE_CHECKING:
+    from store.metrics_consumption import ConsumptionMonth
 
 UCENTS_PER_CENT = 1_000_000
 
@@ -205,3 +208,88 @@ def _decimal_text(value: Decimal) -> str:
     if not value.is_finite():
         raise ValueError(f"{value} is not a JSON number")
     return f"{value:f}"
+
+
+def consumption_json(month: "ConsumptionMonth") -> dict[str, Any]:
+    """What `agentmon usage --json` prints."""
+    return {
+        "month": month.month,
+        "previous_month": month.previous_month,
+        "zone": "UTC",
+        "spend": {
+            "spend_cents": cents(month.cost_ucents),
+            "previous_spend_cents": cents(month.previous_cost_ucents),
+            "previous_to_date_spend_cents": cents(month.previous_to_date_ucents),
+            "days": month.days,
+        },
+        "tokens": {
+            "total_tokens": month.total_tokens,
+            "previous_total_tokens": month.previous_total_tokens,
+        },
+        "daily_spend_by_agent_type": {
+            "dates": list(month.dates),
+            **{
+                agent_type: [cents(value) for value in values]
+                for agent_type, values in month.daily_by_agent_type.items()
+            },
+        },
+        "spend_by_model": [
+            {
+                "model": item.name,
+                "spend_cents": cents(item.cost_ucents),
+                "total_tokens": item.total_tokens,
+            }
+            for item in month.by_model
+        ],
+        "spend_by_service": [
+            {
+                "service": item.name,
+                "spend_cents": cents(item.cost_ucents),
+                "total_tokens": item.total_tokens,
+            }
+            for item in month.by_service
+        ],
+        "tokens_by_agent_type": dict(month.tokens_by_agent_type),
+        "tokens_by_model": [
+            {"model": item.name, "total_tokens": item.total_tokens}
+            for item in sorted(
+                month.by_model, key=lambda item: (-item.total_tokens, item.name)
+            )
+        ],
+        "top_users_by_tokens": [
+            {
+                "user_id": user.id,
+                "name": user.name,
+                "total_tokens": user.total_tokens,
+                "spend_cents": cents(user.cost_ucents),
+            }
+            for user in month.top_users
+        ],
+        "top_agents_by_tokens": [
+            {
+                "application_id": agent.id,
+                "name": agent.name,
+                "total_tokens": agent.total_tokens,
+                "spend_cents": cents(agent.cost_ucents),
+            }
+            for agent in month.top_agents
+        ],
+        "reconciliation": {
+            "days_compared": month.reconciliation.days_compared,
+            "rows_compared": month.reconciliation.rows_compared,
+            "rows_differing": len(month.reconciliation.differences),
+            "differences": [
+                {
+                    "date": row.date,
+                    "agent_type": row.agent_type,
+                    "model": row.model,
+                    "consumption_cents": cents(row.consumption_ucents),
+                    "logs_cents": cents(row.logs_ucents),
+                    "difference_cents": cents(row.difference_ucents),
+                    "consumption_tokens": row.consumption_tokens,
+                    "logs_tokens": row.logs_tokens,
+                }
+                for row in month.reconciliation.differences
+            ],
+        },
+    }

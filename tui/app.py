@@ -202,21 +202,14 @@ class AgentmonApp(App[None]):
     # --- the command palette ------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key that applies on `screen`, then the theme and quit."""
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not active.enabled or not binding.description:
-                continue
-            if binding.action in seen or binding.action == "command_palette":
-                continue
-            seen.add(binding.action)
-            help_text = binding.tooltip or binding.description
-            key = binding.key_display or binding.key.split(",")[0]
+        """Every action that applies on `screen`, then Textual's theme and quit."""
+        from tui.screens.help import described_bindings
+
+        for key, binding, node in described_bindings(screen):
             yield SystemCommand(
                 binding.description,
-                f"{help_text} (key: {key})",
-                _runner(self, binding.action, active.node),
+                f"{binding.tooltip or binding.description} (key: {key})",
+                _runner(self, binding.action, node),
             )
         yield from super().get_system_commands(screen)
 

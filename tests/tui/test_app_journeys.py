@@ -283,3 +283,39 @@ async def test_sync_without_configuration_says_how_to_configure(
         await pilot.press("s")
         messages = [notification.message for notification in app._notifications]
         assert any("WRITER_API_KEY" in message for message in messages)
+
+
+async def test_the_palette_offers_what_applies_on_the_agents_screen(
+    world_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """On the Agents list the palette offers filtering and sorting, not tabs."""
+    app = make_app(world_db)
+    async with app.run_test(size=SIZE):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Filter", "Sort", "Period", "Sync", "Help"} <= titles
+        assert "Session logs" not in titles
+
+
+async def test_the_palette_offers_the_tabs_on_an_agent(
+    world_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """On an agent the palette offers the four tabs and Back, not the filter."""
+    app = make_app(world_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Session logs", "Engagement", "Performance", "Usage", "Back"} <= titles
+        assert "Filter" not in titles
+
+
+async def test_a_palette_command_runs_its_action(
+    world_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """Choosing Performance in the palette switches to that tab."""
+    app = make_app(world_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "ctrl+p", *"performance")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "performance"

@@ -92,7 +92,7 @@ SESSION_COLUMNS: list[Column[queries.SessionRow]] = [
         width=16,
         sortable=False,
     ),
-    Column("user", "User", _user, min_width=10, sortable=False),
+    Column("user", "User", _user, min_width=10, max_width=48, sortable=False),
     Column(
         "messages",
         "Messages",
@@ -108,7 +108,7 @@ SESSION_COLUMNS: list[Column[queries.SessionRow]] = [
         "Flagged",
         _flagged,
         width=7,
-        narrow_width=5,
+        narrow_width=4,
         narrow_title="Flag",
         justify="right",
         sortable=False,
@@ -118,7 +118,7 @@ SESSION_COLUMNS: list[Column[queries.SessionRow]] = [
         "Duration",
         lambda row: Text(fmt.duration(row.duration_ms), end=""),
         width=11,
-        narrow_width=9,
+        narrow_width=10,
         justify="right",
         sortable=False,
     ),
@@ -207,7 +207,7 @@ class SessionLogsPane(Vertical):
             Text(f"f flagged only: {'on' if self.flagged_only else 'off'}")
         )
         self.query_one("#sessions-count", Static).update(
-            Text(f"{fmt.count(table.row_count)} sessions")
+            Text(fmt.plural(table.row_count, "session"))
         )
 
     def focus_list(self) -> None:

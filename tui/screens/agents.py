@@ -135,6 +135,7 @@ COLUMNS: list[Column[AgentLine]] = [
         "Agent",
         lambda line: inert(line.agent.name, single_line=True),
         min_width=12,
+        max_width=48,
     ),
     Column(
         "kind",
@@ -166,7 +167,7 @@ COLUMNS: list[Column[AgentLine]] = [
         "P95",
         _p95,
         width=8,
-        narrow_width=7,
+        narrow_width=8,
         justify="right",
     ),
     Column(

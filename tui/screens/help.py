@@ -17,8 +17,35 @@ LIST_KEYS = [
     ("PgDn, PgUp", "A screenful down, up"),
     ("Enter", "Open"),
     ("Escape", "Back"),
-    ("ctrl+p", "Command palette: every action here, by name"),
 ]
+
+
+# Textual's own keys that every app has; the help lists ours instead.
+_GENERIC_KEYS = {"ctrl+q", "ctrl+c", "super+c", "tab", "shift+tab"}
+
+
+def described_bindings(screen: Screen[Any]) -> list[tuple[str, Binding, Any]]:
+    """(key shown, binding, node) for each of agentmon's actions on `screen`.
+
+    The help screen and the command palette both list these: the enabled
+    bindings that have a description, once per action, leaving out what
+    Textual's own widgets bind (their keys are listed under "In every list").
+    """
+    found: list[tuple[str, Binding, Any]] = []
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not active.enabled or not binding.description or binding.system:
+            continue
+        if binding.key in _GENERIC_KEYS or binding.action in seen:
+            continue
+        if type(active.node).__module__.startswith("textual."):
+            continue
+        seen.add(binding.action)
+        found.append(
+            (binding.key_display or binding.key.split(",")[0], binding, active.node)
+        )
+    return found
 
 
 class HelpScreen(ModalScreen[None]):
@@ -36,21 +63,17 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog"):
             yield Static(self._table(), id="help-keys")
 
+    def on_mount(self) -> None:
+        # The arrows, j/k and PageUp/PageDown scroll a long list of keys.
+        self.query_one("#help-dialog").focus()
+
     @property
     def key_rows(self) -> list[tuple[str, str]]:
         """(key, what it does) for every action of the screen below."""
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for active in self.below.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen:
-                continue
-            if binding.action == "command_palette":
-                continue
-            seen.add(binding.action)
-            key = binding.key_display or binding.key.split(",")[0]
-            rows.append((key, binding.tooltip or binding.description))
-        return rows
+        return [
+            (key, binding.tooltip or binding.description)
+            for key, binding, _node in described_bindings(self.below)
+        ]
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))

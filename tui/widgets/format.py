@@ -40,6 +40,11 @@ def count(value: int | None) -> str:
     return DASH if value is None else f"{value:,}"
 
 
+def plural(value: int, noun: str) -> str:
+    """`1 session`, `2,000 sessions`."""
+    return f"{value:,} {noun}" if value == 1 else f"{value:,} {noun}s"
+
+
 def milliseconds(value: float | None) -> str:
     """A response time: `850 ms`, `1.42 s`, `2 min 5 s`; a dash when unknown."""
     if value is None:

@@ -68,6 +68,7 @@ class Column(Generic[RowT]):
     cell: Callable[[RowT], Text]
     width: int = 0
     min_width: int = 8
+    max_width: int = 0  # for a flexible column: 0 is no limit
     justify: str = "left"
     sortable: bool = True
     # Below NARROW_BELOW cells the table uses these, to fit 80 columns.
@@ -231,7 +232,7 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         room = max(0, total - sum(fixed_widths) - gaps)
         share = room // flexible if flexible else 0
         return [
-            width or max(column.min_width, share)
+            width or max(column.min_width, min(share, column.max_width or share))
             for column, width in zip(self.columns, fixed_widths, strict=True)
         ]
 

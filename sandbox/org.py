@@ -351,6 +351,12 @@ def _assign_roles(rng: np.random.Generator, agents: list[Agent]) -> list[Agent]:
     for agent in agents:
         if agent.has_session_logs and agent.status == "draft":
             updates[agent.index] = {"retention_days": 7}
+        if agent.kind == "writer_agent" and agent.index not in (
+            capable[0].index,
+            capable[1].index,
+        ):
+            # Writer Agent is used across the organisation, with playbooks.
+            updates.setdefault(agent.index, {})["activity_weight"] = top_weight * 0.5
     return [replace(a, **updates.get(a.index, {})) for a in agents]  # type: ignore[arg-type]
 
 

@@ -3,6 +3,7 @@
 import json
 import threading
 from types import TracebackType
+from typing import Any
 
 from sandbox.api import Api
 from sandbox.config import SandboxConfig
@@ -48,9 +49,9 @@ class RunningSandbox:
         for thread in self._threads:
             thread.start()
 
-    def stats(self) -> dict[str, object]:
+    def stats(self) -> dict[str, Any]:
         """The same dict as `GET /sandbox/stats`."""
-        result: dict[str, object] = json.loads(json.dumps(self.world.stats()))
+        result: dict[str, Any] = json.loads(json.dumps(self.world.stats()))
         return result
 
     def live_step(self, sessions: int = 1) -> None:

@@ -156,10 +156,14 @@ def _tail_page(
     codec: CursorCodec, cursor: Cursor, length: int, mask: Mask, limit: int
 ) -> Page:
     position = min(cursor.position, length)
-    again = min(codec.repeats(cursor), limit - 1) if position > cursor.floor else 0
+    fresh = _forward(mask, position, length, limit + 1)
+    # Only a page that brings something new repeats: the end of a stream
+    # stays empty until something is inserted.
+    again = 0
+    if len(fresh) and position > cursor.floor:
+        again = min(codec.repeats(cursor), limit - 1)
     repeated = _backward(mask, position, cursor.floor, again)[::-1]
     room = limit - len(repeated)
-    fresh = _forward(mask, position, length, room + 1)
     has_more = len(fresh) > room
     fresh = fresh[:room]
     following = int(fresh[-1]) + 1 if has_more else length
@@ -174,10 +178,10 @@ def _browse_page(
     codec: CursorCodec, cursor: Cursor, length: int, mask: Mask, limit: int
 ) -> Page:
     top = min(cursor.position, length)
-    again = min(codec.repeats(cursor), limit - 1) if top < length else 0
+    fresh = _backward(mask, top, cursor.floor, limit + 1)
+    again = min(codec.repeats(cursor), limit - 1) if len(fresh) and top < length else 0
     repeated = _forward(mask, top, length, again)[::-1]
     room = limit - len(repeated)
-    fresh = _backward(mask, top, cursor.floor, room + 1)
     has_more = len(fresh) > room
     fresh = fresh[:room]
     following = int(fresh[-1]) if has_more else cursor.floor

@@ -138,9 +138,18 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 SYNC_GENERATION_KEY = "sync_generation"
 
 
-def _upsert_sql(table: str) -> str:
+# An agent's retention comes from the settings, not the applications list; an
+# admin's sync stores both in one upsert so a new agent counts once, as new.
+RETENTION_COLUMNS = (
+    "retention_days",
+    "retention_updated_at_ms",
+    "retention_updated_by",
+)
+AGENT_COLUMNS_WITH_RETENTION = UPSERT_COLUMNS["agents"] + RETENTION_COLUMNS
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
     """The upsert statement for `table` that touches only rows whose content changed."""
-    columns = UPSERT_COLUMNS[table]
     keys = PRIMARY_KEYS[table]
     values = [column for column in columns if column not in keys]
     placeholders = ", ".join("?" for _ in columns)
@@ -154,7 +163,10 @@ def _upsert_sql(table: str) -> str:
     )
 
 
-UPSERT_SQL: dict[str, str] = {table: _upsert_sql(table) for table in UPSERT_COLUMNS}
+UPSERT_SQL: dict[str, str] = {
+    table: _upsert_sql(table, columns) for table, columns in UPSERT_COLUMNS.items()
+}
+AGENTS_WITH_RETENTION_SQL = _upsert_sql("agents", AGENT_COLUMNS_WITH_RETENTION)
 
 
 def count_rows(conn: sqlite3.Connection, table: str) -> int:
@@ -198,12 +210,20 @@ class SyncWriter:
 
     def upsert(self, table: str, rows: Sequence[tuple[Any, ...]]) -> int:
         """Insert or update `rows` (in `UPSERT_COLUMNS[table]` order); rows changed."""
+        return self._upsert(UPSERT_SQL[table], rows)
+
+    def upsert_agents_with_retention(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Upsert agents in `AGENT_COLUMNS_WITH_RETENTION` order; rows changed."""
+        return self._upsert(AGENTS_WITH_RETENTION_SQL, rows)
+
+    def _upsert(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Run one upsert over `rows` in the open batch and count real changes."""
         if not rows:
             return 0
         self._begin()
         before = self.conn.total_changes
         with sqlite_errors(self.path):
-            self.conn.executemany(UPSERT_SQL[table], rows)
+            self.conn.executemany(sql, rows)
         self.pending_rows += len(rows)
         return self.conn.total_changes - before
 

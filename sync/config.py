@@ -8,8 +8,10 @@ over the file. The file is refused if anyone but its owner may read or change
 it. The key is never taken from the command line, and never shown: its repr
 and str are masked.
 
-Tuning, all in seconds: `AGENTMON_TIMEOUT` (per request, default 30),
-`AGENTMON_RETRY_BASE` and `AGENTMON_RETRY_CAP` (the backoff, default 1 and 60).
+Tuning, in seconds: `AGENTMON_TIMEOUT` (per request, default 30),
+`AGENTMON_RETRY_BASE` and `AGENTMON_RETRY_CAP` (the backoff, default 1 and 60);
+in records: `AGENTMON_PAGE_LIMIT` (per export page, default 5000) and
+`AGENTMON_COMMIT_ROWS` (per transaction, default 50,000).
 """
 
 import os
@@ -64,6 +66,11 @@ class SyncConfig:
     retry_base_s: float = 1.0
     retry_cap_s: float = 60.0
     max_tries: int = 7
+    # Records per export page (the contract allows 1 to 5000) and rows per
+    # transaction: large by default for speed; small in tests to make many
+    # pages and commits to interrupt.
+    page_limit: int = 5000
+    commit_rows: int = 50_000
     # Where the key came from, for error messages ("WRITER_API_KEY" or a path).
     key_source: str = field(default="WRITER_API_KEY", compare=False)
 
@@ -105,6 +112,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> SyncConfig:
         timeout_s=_seconds(env, "AGENTMON_TIMEOUT", 30.0),
         retry_base_s=_seconds(env, "AGENTMON_RETRY_BASE", 1.0),
         retry_cap_s=_seconds(env, "AGENTMON_RETRY_CAP", 60.0),
+        page_limit=_count(env, "AGENTMON_PAGE_LIMIT", 5000, 1, 5000),
+        commit_rows=_count(env, "AGENTMON_COMMIT_ROWS", 50_000, 1, 10_000_000),
         key_source=key_source,
     )
 
@@ -163,3 +172,13 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not value >= 0:
         raise ConfigError(f"{name} must be a number of seconds, not {text!r}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """A whole number in [low, high] from the environment, else `default`."""
+    text = env.get(name)
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}")
+    return int(text)

@@ -6,9 +6,10 @@ calls from a background worker. It walks, in order: who the key is
 and their history; the logs and feedback exports; for an admin the sessions,
 messages and flags exports and the consumption months covering 180 days.
 
-Resumable: pages land in large transactions (about 50,000 rows or two
-seconds), each holding the bookmark of its last page, so a process killed at
-any instant resumes from a bookmark whose rows are all stored. Records are
+Resumable: pages land in large transactions (`SyncConfig.commit_rows`, 50,000
+by default, or two seconds), each holding the bookmark of its last page, so a
+process killed at any instant resumes from a bookmark whose rows are all
+stored. Records are
 upserted by id, so what an at-least-once stream sends twice is stored once.
 Incremental: export streams resume from their bookmark; applications, users
 and settings are small and refetched whole; consumption refetches the current
@@ -63,8 +64,6 @@ log = logging.getLogger("agentmon.sync")
 
 DAY_MS = 86_400_000
 HISTORY_DAYS = 180
-STREAM_PAGE = 5000
-COMMIT_ROWS = 50_000
 COMMIT_SECONDS = 2.0
 CONSUMPTION_SCOPES = ("user", "team", "playbook", "billing_group")
 MEMBER_NOTICE = (
@@ -241,12 +240,12 @@ class _Walk:
         self.counts_before = {name: count_rows(self.conn, name) for name in ENTITIES}
         admin = self.identify()
         try:
-            self.sync_applications()
-            self.sync_users()
             if admin:
-                self.sync_settings()
+                self.sync_applications(self.fetch_settings())
             else:
                 self.notice(MEMBER_NOTICE)
+                self.sync_applications(None)
+            self.sync_users()
             for stream in STREAMS:
                 if admin or not stream.admin_only:
                     self.sync_stream(stream)
@@ -330,8 +329,13 @@ class _Walk:
         )
         return bool(role == "admin")
 
-    def sync_applications(self) -> None:
-        """All applications (Writer's `after` pagination), refetched whole."""
+    def sync_applications(self, retention: dict[str, tuple[Any, ...]] | None) -> None:
+        """All applications (Writer's `after` pagination), refetched whole.
+
+        With `retention` (an admin's settings, by application id) each agent
+        is stored with its retention in the same upsert; an agent the settings
+        do not list cannot have session logs, so its retention is NULL.
+        """
         rows: list[tuple[Any, ...]] = []
         pages = 0
         params: dict[str, Any] = {"order": "asc", "limit": 100}
@@ -349,8 +353,21 @@ class _Walk:
                 raise ProtocolError(f"GET {endpoint}", "has_more without last_id")
             params = {**params, "after": last_id}
             self.check_cancel()
-        self.changes["agents"] += self.writer.upsert("agents", rows)
+        if retention is None:
+            self.changes["agents"] += self.writer.upsert("agents", rows)
+        else:
+            unknown = (None, None, None)
+            merged = [(*row, *retention.get(row[0], unknown)) for row in rows]
+            self.changes["agents"] += self.writer.upsert_agents_with_retention(merged)
         self.source_done("applications", pages, len(rows))
+
+    def fetch_settings(self) -> dict[str, tuple[Any, ...]]:
+        """Fetch the settings: the switch goes to `meta`, retention comes back."""
+        endpoint = OBSERVABILITY.format(org=self.org) + "/session-logs/settings"
+        body = self.client.get(endpoint).body
+        rows = self.settings_rows(body, endpoint)
+        self.source_done("settings", 1, len(rows))
+        return {row[0]: row[1:] for row in rows}
 
     def sync_users(self) -> None:
         """All users of the organisation (offset pagination), refetched whole."""
@@ -365,28 +382,32 @@ class _Walk:
         self.source_done("users", pages, len(rows))
 
     def sync_settings(self) -> None:
-        """The session-logging switch and every agent's retention."""
+        """The session-logging switch and every agent's retention, on their own."""
         endpoint = OBSERVABILITY.format(org=self.org) + "/session-logs/settings"
         self.store_settings(self.client.get(endpoint).body, endpoint)
         self.source_done("settings", 1, 1)
 
     def store_settings(self, body: Any, endpoint: str) -> None:
         """Store a settings object (as GET and PUT answer it) in the open batch."""
-        if (
-            not isinstance(body, dict)
-            or type(body.get("session_logging_enabled")) is not bool
-        ):
+        rows = self.settings_rows(body, endpoint)
+        self.changes["agents"] += self.writer.set_retention(rows)
+
+    def settings_rows(self, body: Any, endpoint: str) -> list[tuple[Any, ...]]:
+        """Each agent's retention row; the switch and the remote clock go to `meta`."""
+        enabled = (
+            body.get("session_logging_enabled") if isinstance(body, dict) else None
+        )
+        if type(enabled) is not bool:
             raise ProtocolError(endpoint, "session_logging_enabled is not a boolean")
         agents = _list_field(body, "agents", endpoint)
-        rows = self.rows_of(contract.AGENT_RETENTION, agents, endpoint)
-        self.changes["agents"] += self.writer.set_retention(rows)
         values: dict[str, str | int | bool | None] = {
-            "session_logging_enabled": body["session_logging_enabled"]
+            "session_logging_enabled": enabled
         }
         if type(body.get("server_time_ms")) is int:
             self.server_time_ms = max(self.server_time_ms or 0, body["server_time_ms"])
             values["server_time_ms"] = self.server_time_ms
         self.writer.set_meta(values)
+        return self.rows_of(contract.AGENT_RETENTION, agents, endpoint)
 
     def sync_stream(self, stream: Stream) -> None:
         """Walk one export stream from its bookmark to its end."""
@@ -418,7 +439,7 @@ class _Walk:
         Runs in the prefetch thread, so it touches the network only, never the
         database connection.
         """
-        base = {"order": "tail", "format": "native", "limit": STREAM_PAGE}
+        base = {"order": "tail", "format": "native", "limit": self.config.page_limit}
         first = True
         while True:
             params = dict(base)
@@ -547,7 +568,7 @@ class _Walk:
     def maybe_commit(self) -> None:
         """Commit once the batch is big or old enough."""
         if (
-            self.writer.pending_rows >= COMMIT_ROWS
+            self.writer.pending_rows >= self.config.commit_rows
             or time.monotonic() - self.last_commit >= COMMIT_SECONDS
         ):
             self.commit()

@@ -1,3 +1,3 @@
 """Shared fixtures: each area's fixtures live in a module under tests/fixtures/."""
 
-pytest_plugins: list[str] = ["tests.fixtures.sandbox"]
+pytest_plugins: list[str] = ["tests.fixtures.sandbox", "tests.fixtures.synced"]

@@ -1,0 +1,1 @@
+"""Tests of agentmon's cli area."""

@@ -173,6 +173,12 @@ class Api:
         self.outbox: list[dict[str, object]] = []
         self._outbox_lock = threading.Lock()
         self.routes = self._routes()
+        # Flag verdicts keep their own state and routes (imported here because
+        # that module builds on this one).
+        from sandbox.verdicts import VerdictEndpoints
+
+        self.verdicts = VerdictEndpoints(self)
+        self.routes += self.verdicts.routes()
 
     def _routes(self) -> list[Route]:
         org = r"(?P<org>[^/]+)"

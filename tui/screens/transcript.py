@@ -69,8 +69,9 @@ class TranscriptScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Read the session's index and show its first screen."""
-        self.summary = session_summary(self._database(), self.session_id)
         view = self.query_one(TranscriptView)
+        if getattr(self.app, "role", "unknown") != "member":
+            self.summary = session_summary(self._database(), self.session_id)
         if self.summary is None:
             self._show_missing()
             return
@@ -153,6 +154,8 @@ class TranscriptScreen(Screen[None]):
                 f"Flagged response {event.index + 1:,} of {len(self._flagged):,}"
                 " · Enter shows it in context · Esc shows all messages"
             )
+        elif not self._all:
+            status.update("This session has no messages in the local copy.")
         else:
             flagged = len(self._flagged)
             note = (

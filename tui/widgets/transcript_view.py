@@ -195,7 +195,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._recount()
         self.cursor = max(0, min(cursor, len(entries) - 1))
         self._scroll_now(0)
-        if self._body_width():
+        # Until the first resize the view's scroll limits are not known yet,
+        # and a jump would be clamped to the top.
+        if self._layout_width:
             self.reveal(self.cursor, context=True)
         else:
             self._reveal_on_resize = True
@@ -295,17 +297,22 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Lay out the pages the new position shows before they are drawn."""
-        self._settle()
+        self._settle(old_value)
         super().watch_scroll_y(old_value, new_value)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Wrap again at the new width, keeping the top message in place."""
-        width = self._body_width()
-        if width == self._layout_width:
-            self._settle()
-            return
+        """Wrap again at a new width, keeping the top message in place."""
+        if self._body_width() != self._layout_width:
+            self._rewrap()
+        self._settle()
+        if self._entries and self._reveal_on_resize:
+            self.reveal(self.cursor, context=True)
+        self._reveal_on_resize = False
+
+    def _rewrap(self) -> None:
+        """Forget every layout and estimate again at the current width."""
         anchor = self._anchor()
-        self._layout_width = width
+        self._layout_width = self._body_width()
         self._lines.clear()
         self._exact = [False] * len(self._entries)
         self._heights = self._estimates(self._entries)
@@ -316,10 +323,6 @@ class TranscriptView(ScrollView, can_focus=True):
             self._recount()
             within = min(within, self._heights[index] - 1)
             self._scroll_now(self._offsets[index] + within)
-        self._settle()
-        if self._entries:
-            self.reveal(self.cursor, context=self._reveal_on_resize)
-        self._reveal_on_resize = False
 
     def notify_style_update(self) -> None:
         """Drop laid-out lines when the theme or stylesheet changes."""
@@ -346,25 +349,34 @@ class TranscriptView(ScrollView, can_focus=True):
             return None
         return index, top - self._offsets[index]
 
-    def _settle(self) -> None:
-        """Lay out every page the screen shows, keeping the top message in place.
+    def _settle(self, previous_y: float | None = None) -> None:
+        """Lay out every page the screen shows, without moving what was shown.
 
-        Each pass lays out at least one page or stops; a few passes suffice
-        because laying out only ever fixes heights, it never guesses again.
+        The anchor is the message that was at the top before the scroll (at
+        `previous_y`), and the distance scrolled from it: when laying out
+        fixes the heights of messages above it, the new top follows, so that
+        a page up or down moves exactly a page through the real lines. Each
+        pass lays out at least one page or stops.
         """
         if self._settling or not self._entries or not self._body_width():
             return
+        top = int(self.scroll_y)
+        start = top if previous_y is None else int(previous_y)
+        anchor_index = self._entry_at(min(start, self._offsets[-1] - 1))
+        if anchor_index is None:
+            return
+        anchor_line = start - self._offsets[anchor_index]
+        distance = top - start
         self._settling = True
         try:
             viewport = max(1, self.scrollable_content_region.height)
             for _ in range(8):
-                anchor = self._anchor()
-                if anchor is None:
-                    break
-                first, within = anchor
-                bottom = min(int(self.scroll_y) + viewport, self._offsets[-1]) - 1
+                top = int(self.scroll_y)
+                first = self._entry_at(min(top, self._offsets[-1] - 1))
+                bottom = min(top + viewport, self._offsets[-1]) - 1
                 last = self._entry_at(max(bottom, 0))
-                last = first if last is None else last
+                if first is None or last is None:
+                    break
                 missing = [
                     page
                     for page in range(first // PAGE_SIZE, last // PAGE_SIZE + 1)
@@ -375,8 +387,7 @@ class TranscriptView(ScrollView, can_focus=True):
                 for page in missing:
                     self._ensure_page(page)
                 self._recount()
-                within = min(within, self._heights[first] - 1)
-                self._scroll_now(self._offsets[first] + within)
+                self._scroll_now(self._offsets[anchor_index] + anchor_line + distance)
         finally:
             self._settling = False
 
@@ -532,7 +543,7 @@ def _layout(
     if message is None:
         texts.append(Text("(this message is no longer held locally)", styles.meta))
     else:
-        texts.append(_header(message, styles, labels))
+        texts.append(_header(message, styles, labels, width))
         texts.extend(_flag_line(flag, styles) for flag in message.flags)
         texts.append(_body(message.content, styles))
     strips: list[Strip] = []
@@ -547,35 +558,47 @@ def _layout(
 
 
 def _header(
-    message: TranscriptMessage, styles: _Styles, labels: tuple[str, str]
+    message: TranscriptMessage, styles: _Styles, labels: tuple[str, str], width: int
 ) -> Text:
-    """The turn's first line: who spoke, when, and how the response went."""
+    """The turn's first lines: who spoke, when, and how the response went.
+
+    The parts are joined with ` · ` and broken only between parts, so that a
+    narrow screen never splits a figure.
+    """
     user_label, agent_label = labels
-    header = Text(end="")
+    speaker = Text(end="")
     if message.role == "user":
-        header.append(user_label, styles.user_label)
+        speaker.append(user_label, styles.user_label)
     else:
-        header.append(agent_label, styles.agent_label)
-    header.append(
+        speaker.append(agent_label, styles.agent_label)
+    speaker.append(
         f"  {local_time(message.created_at_ms, with_date=False)}", styles.meta
     )
+    parts = [speaker]
     response = message.response
     if message.role != "user" and response is not None:
         failed = response.http_status >= 400 or response.run_status == "failed"
         status = (
             f"{response.http_status} {clean(response.run_status, single_line=True)}"
         )
-        header.append(" · ", styles.meta)
-        header.append(response_time(response.duration_ms), styles.meta)
-        header.append(" · ", styles.meta)
-        header.append(status.strip(), styles.failed if failed else styles.meta)
-        header.append(" · ", styles.meta)
-        header.append(_tokens(response), styles.meta)
+        parts.append(Text(response_time(response.duration_ms), styles.meta))
+        parts.append(Text(status.strip(), styles.failed if failed else styles.meta))
+        parts.append(Text(_tokens(response), styles.meta))
         if response.model:
-            header.append(" · ", styles.meta)
-            header.append(clean(response.model, single_line=True), styles.meta)
+            parts.append(Text(clean(response.model, single_line=True), styles.meta))
     elif message.role != "user":
-        header.append(" · response details not synced", styles.meta)
+        parts.append(Text("response details not synced", styles.meta))
+    header = Text(end="")
+    line_length = 0
+    for number, part in enumerate(parts):
+        if number and line_length + 3 + part.cell_len > width:
+            header.append("\n")
+            line_length = 0
+        elif number:
+            header.append(" · ", styles.meta)
+            line_length += 3
+        header.append_text(part)
+        line_length += part.cell_len
     return header
 
 

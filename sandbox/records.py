@@ -15,6 +15,9 @@ from sandbox.settings import HistoryEntry
 from sandbox.world import Snapshot, World
 
 MICRO = 1_000_000
+# Untrusted text as a JSON string, escaped to ASCII: a page of ASCII pieces
+# joins and encodes several times faster than one holding emoji.
+_dumps = json.JSONEncoder(ensure_ascii=True).encode
 
 _LOG = (
     '{"record_type":"agent_run","log_id":"log_%010d","inserted_at_ms":%d,'
@@ -117,6 +120,7 @@ def message_records(
     session = messages["session"][positions]
     seq = positions - sessions["msg_start"][session]
     log = messages["log"][positions]
+    texts = world.message_texts(snapshot, positions, session)
     return [
         _MESSAGE
         % (
@@ -125,16 +129,17 @@ def message_records(
             a + 1,
             q,
             "agent" if q % 2 else "user",
-            json.dumps(world.message_text(snapshot, m), ensure_ascii=False),
+            _dumps(text),
             c,
             f'"log_{lg + 1:010d}"' if lg >= 0 else "null",
             e,
         )
-        for m, s, a, q, c, lg, e in zip(
+        for m, s, a, q, text, c, lg, e in zip(
             positions.tolist(),
             session.tolist(),
             sessions["app"][session].tolist(),
             seq.tolist(),
+            texts,
             messages["created"][positions].tolist(),
             log.tolist(),
             sessions["ended"][session].tolist(),

@@ -118,6 +118,7 @@ CODE_BLOCKS = (
 )
 
 SHOWCASE_KINDS = len(HOSTILE_SNIPPETS) + len(NON_LATIN) + 3
+_POOL = 512
 
 
 def _mix(value: int) -> int:
@@ -144,6 +145,13 @@ class _Draw:
     def __init__(self, *keys: int) -> None:
         self.state = stable_hash(*keys)
 
+    @classmethod
+    def at(cls, key: int, index: int) -> "_Draw":
+        """The stream for item `index` under a key made once by `stable_hash`."""
+        draw = cls.__new__(cls)
+        draw.state = _mix(key ^ index)
+        return draw
+
     def below(self, bound: int) -> int:
         """A number in [0, bound)."""
         self.state = _mix(self.state)
@@ -163,17 +171,32 @@ class TextFactory:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
+        self._keys = [stable_hash(seed, kind) for kind in range(5)]
+        # Answers are assembled from pools of blocks made once from the seed,
+        # so that a message costs a few draws rather than dozens.
+        self._openings = [
+            tuple(
+                self._paragraph(_Draw(seed, 10, topic, i), words, 1 + i % 3)
+                for i in range(_POOL)
+            )
+            for topic, words in enumerate(TOPICS)
+        ]
+        self._blocks = [
+            tuple(self._block(_Draw(seed, 11, topic, i), words) for i in range(_POOL))
+            for topic, words in enumerate(TOPICS)
+        ]
 
     def user_message(self, index: int, topic: int, showcase: int = -1) -> str:
         """The content of user message `index` in an agent of `topic`."""
-        draw = _Draw(self.seed, 1, index)
-        words = TOPICS[topic % len(TOPICS)]
+        draw = _Draw.at(self._keys[1], index)
+        topic %= len(TOPICS)
+        words = TOPICS[topic]
         if showcase >= 0:
-            return self._showcase(draw, showcase, words, user=True)
+            return self._showcase(draw, showcase, topic, user=True)
         roll = draw.below(1000)
         text = draw.pick(NON_LATIN_ASKS) if roll < 30 else self._ask(draw, words)
         if roll >= 960:
-            text += "\n\n" + self._pasted_document(draw, words)
+            text += "\n\n" + self._pasted_document(draw, topic)
         if draw.chance(25):
             text = self._with_hostile(draw, text)
         if draw.chance(60):
@@ -189,24 +212,24 @@ class TextFactory:
         showcase: int = -1,
     ) -> str:
         """The content of agent message `index`: an answer sized by its tokens."""
-        draw = _Draw(self.seed, 2, index)
-        words = TOPICS[topic % len(TOPICS)]
+        draw = _Draw.at(self._keys[2], index)
+        topic %= len(TOPICS)
         if showcase >= 0:
-            return self._showcase(draw, showcase, words, user=False)
+            return self._showcase(draw, showcase, topic, user=False)
         if http_status >= 300:
             return draw.pick(ERROR_NOTES).format(status=http_status)
         target = min(max(completion_tokens * 4, 40), 24_000)
         if draw.chance(35):
             text = "\n\n".join(draw.pick(NON_LATIN) for _ in range(1 + target // 400))
         else:
-            text = self._answer(draw, words, target)
+            text = self._answer(draw, topic, target)
         if draw.chance(20):
             text = self._with_hostile(draw, text)
         return text
 
     def flag_comment(self, index: int) -> str:
         """The comment left with flag `index` (the caller decides if there is one)."""
-        draw = _Draw(self.seed, 3, index)
+        draw = _Draw.at(self._keys[3], index)
         if draw.chance(120):
             return draw.pick(HOSTILE_SNIPPETS)
         text = draw.pick(FLAG_COMMENTS)
@@ -216,7 +239,7 @@ class TextFactory:
 
     def feedback_comment(self, index: int) -> str:
         """The qualitative comment of feedback `index`."""
-        draw = _Draw(self.seed, 4, index)
+        draw = _Draw.at(self._keys[4], index)
         if draw.chance(60):
             return draw.pick(HOSTILE_SNIPPETS)
         return draw.pick(FEEDBACK_COMMENTS)
@@ -230,20 +253,17 @@ class TextFactory:
             text += " Keep it under 100 words."
         return text
 
-    def _pasted_document(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
-        paragraphs = [
-            self._paragraph(draw, words, 3 + draw.below(6))
-            for _ in range(6 + draw.below(10))
-        ]
+    def _pasted_document(self, draw: _Draw, topic: int) -> str:
+        openings = self._openings[topic]
+        paragraphs = [openings[draw.below(_POOL)] for _ in range(8 + draw.below(16))]
         return "Here is the full text:\n\n" + "\n\n".join(paragraphs)
 
-    def _answer(
-        self, draw: _Draw, words: dict[str, tuple[str, ...]], target: int
-    ) -> str:
-        blocks = [self._paragraph(draw, words, 1 + draw.below(3))]
+    def _answer(self, draw: _Draw, topic: int, target: int) -> str:
+        pool = self._blocks[topic]
+        blocks = [self._openings[topic][draw.below(_POOL)]]
         size = len(blocks[0])
         while size < target:
-            block = self._block(draw, words)
+            block = pool[draw.below(_POOL)]
             blocks.append(block)
             size += len(block) + 2
         return "\n\n".join(blocks)
@@ -303,10 +323,11 @@ class TextFactory:
         self,
         draw: _Draw,
         kind: int,
-        words: dict[str, tuple[str, ...]],
+        topic: int,
         user: bool,
     ) -> str:
         """Text that is sure to contain special kind `kind` (see SHOWCASE_KINDS)."""
+        words = TOPICS[topic]
         hostile = len(HOSTILE_SNIPPETS)
         if kind < hostile:
             return f"{self._sentence(draw, words)}\n\n{HOSTILE_SNIPPETS[kind]}"
@@ -315,7 +336,7 @@ class TextFactory:
             return NON_LATIN[kind]
         kind -= len(NON_LATIN)
         if kind == 0:
-            return self._answer(draw, words, 9_000)
+            return self._answer(draw, topic, 9_000)
         if kind == 1:
             return "\n\n".join(
                 [

@@ -124,28 +124,32 @@ class World:
         sessions = snapshot.sessions
         return sessions["started"] >= floors[sessions["app"]]
 
-    def showcase(self, session: int, seq: int) -> int:
-        """The special text kind a message must show (-1: none)."""
-        if session != self.long_session or seq >= 2 * SHOWCASE_KINDS:
-            return -1
-        return seq // 2
-
-    def message_text(self, snapshot: Snapshot, message: int) -> str:
-        """The content of one message, made on demand."""
-        session = int(snapshot.messages["session"][message])
-        seq = message - int(snapshot.sessions["msg_start"][session])
-        topic = int(self.agent_facts["topic"][snapshot.sessions["app"][session]])
-        showcase = self.showcase(session, seq)
-        if seq % 2 == 0:
-            return self.text.user_message(message, topic, showcase)
-        log = int(snapshot.messages["log"][message])
-        return self.text.agent_message(
-            message,
-            topic,
-            int(snapshot.logs["status"][log]),
-            int(snapshot.logs["completion"][log]),
-            showcase,
-        )
+    def message_texts(
+        self, snapshot: Snapshot, positions: np.ndarray, session: np.ndarray
+    ) -> list[str]:
+        """The contents of the messages at `positions` (of sessions `session`)."""
+        sessions = snapshot.sessions
+        seq = (positions - sessions["msg_start"][session]).tolist()
+        topic = self.agent_facts["topic"][sessions["app"][session]].tolist()
+        log = snapshot.messages["log"][positions]
+        answered = np.maximum(log, 0)
+        status = snapshot.logs["status"][answered].tolist()
+        completion = snapshot.logs["completion"][answered].tolist()
+        long_session = session == self.long_session
+        texts = []
+        for i, position in enumerate(positions.tolist()):
+            showcase = -1
+            if long_session[i] and seq[i] < 2 * SHOWCASE_KINDS:
+                showcase = seq[i] // 2
+            if seq[i] % 2 == 0:
+                texts.append(self.text.user_message(position, topic[i], showcase))
+            else:
+                texts.append(
+                    self.text.agent_message(
+                        position, topic[i], status[i], completion[i], showcase
+                    )
+                )
+        return texts
 
     def stats(self) -> dict[str, object]:
         """What an admin-key sync from now - 180 days must end with."""

@@ -38,19 +38,20 @@ log = logging.getLogger("agentmon.sync")
 RETRIED_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 # 409s the contract documents as real conflicts: retrying cannot help.
 DOCUMENTED_CONFLICTS = frozenset(
-    {"session_logs_unsupported", "session_logging_disabled"}
+    {"session_logs_unsupported", "session_logging_disabled", "verdict_conflict"}
 )
 USER_AGENT = "agentmon/0.1"
 
 
 class Answer:
-    """A successful answer: its decoded JSON body and its headers."""
+    """A successful answer: its decoded JSON body, its headers and its status."""
 
-    __slots__ = ("body", "headers")
+    __slots__ = ("body", "headers", "status")
 
-    def __init__(self, body: Any, headers: httpx.Headers) -> None:
+    def __init__(self, body: Any, headers: httpx.Headers, status: int = 200) -> None:
         self.body = body
         self.headers = headers
+        self.status = status
 
 
 class _Retry(Exception):
@@ -124,6 +125,15 @@ class WriterClient:
         """PUT a JSON `body` to `path` (PUT is idempotent, so retrying is safe)."""
         return self._request("PUT", path, body=body)
 
+    def post(self, path: str, body: Mapping[str, Any]) -> Answer:
+        """POST a JSON `body` to `path`, retrying like the rest.
+
+        Only for requests the remote makes idempotent (a client-chosen id in
+        the body, as a flag verdict's `verdict_id`), since a retry may repeat
+        one that had arrived.
+        """
+        return self._request("POST", path, body=body)
+
     def _request(
         self,
         method: str,
@@ -187,7 +197,7 @@ class WriterClient:
                 raise _Retry(
                     "the body was not valid JSON", status, kind="json"
                 ) from None
-            return Answer(decoded, response.headers)
+            return Answer(decoded, response.headers, status)
         if status == 401:
             raise AuthError(endpoint)
         code, detail = error_details(response)
@@ -202,7 +212,11 @@ class WriterClient:
                 detail,
                 retry_after=_retry_after(response),
             )
-        raise RemoteError(endpoint, status, code, detail, _advice_for(status))
+        refusal = RemoteError(endpoint, status, code, detail, _advice_for(status))
+        # A documented conflict names more than a code (the remote's current
+        # record); the caller reads it from here.
+        refusal.body = _decoded_or_none(response)
+        raise refusal
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         """Full jitter under an exponential ceiling, at least `Retry-After`; capped."""
@@ -268,6 +282,14 @@ def error_details(response: httpx.Response) -> tuple[str | None, str]:
             "; ".join(described)
         )
     return None, ""
+
+
+def _decoded_or_none(response: httpx.Response) -> Any:
+    """An error answer's JSON body, or None when it has none."""
+    try:
+        return json.loads(response.content, parse_float=Decimal)
+    except ValueError:
+        return None
 
 
 def _clean(value: object, limit: int = 200) -> str:

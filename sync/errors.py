@@ -50,8 +50,11 @@ class RemoteError(SyncError):
     """The remote kept failing (or answered an error we do not retry).
 
     `status` is the HTTP status (0 when the connection itself failed), `code`
-    the error code from the body when it had one.
+    the error code from the body when it had one, `body` the decoded error
+    body (None without one).
     """
+
+    body: object = None
 
     def __init__(
         self,

@@ -682,13 +682,16 @@ class Api:
                 f"{agent.kind} agents have no session logs",
             )
         days = body.get("retention_days")
-        if isinstance(days, bool) or days not in RETENTION_CHOICES:
+        if (
+            not isinstance(days, int)
+            or isinstance(days, bool)
+            or days not in RETENTION_CHOICES
+        ):
             raise ApiError(
                 400,
                 "invalid_retention",
                 "retention_days must be one of 0, 7, 30, 90, 180",
             )
-        assert isinstance(days, int)
         if not self.world.settings.enabled:
             raise ApiError(
                 409, "session_logging_disabled", "session logging is switched off"

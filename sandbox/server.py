@@ -85,6 +85,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
             self._connections.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client hangs up; report anything else on stderr."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        traceback.print_exc(file=sys.stderr)
+
     def close_connections(self) -> None:
         """Close every open connection, idle keep-alive ones included."""
         with self._connections_lock:

@@ -172,19 +172,25 @@ class TextFactory:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._keys = [stable_hash(seed, kind) for kind in range(5)]
-        # Answers are assembled from pools of blocks made once from the seed,
-        # so that a message costs a few draws rather than dozens.
-        self._openings = [
-            tuple(
-                self._paragraph(_Draw(seed, 10, topic, i), words, 1 + i % 3)
+        # Answers are assembled from pools of blocks made from the seed (per
+        # topic, on first use), so that a message costs a few draws rather
+        # than dozens. A pool is the same whichever thread builds it first.
+        self._pools: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def _pool(self, topic: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The opening paragraphs and the blocks of answers about `topic`."""
+        pool = self._pools.get(topic)
+        if pool is None:
+            words = TOPICS[topic]
+            openings = tuple(
+                self._paragraph(_Draw(self.seed, 10, topic, i), words, 1 + i % 3)
                 for i in range(_POOL)
             )
-            for topic, words in enumerate(TOPICS)
-        ]
-        self._blocks = [
-            tuple(self._block(_Draw(seed, 11, topic, i), words) for i in range(_POOL))
-            for topic, words in enumerate(TOPICS)
-        ]
+            blocks = tuple(
+                self._block(_Draw(self.seed, 11, topic, i), words) for i in range(_POOL)
+            )
+            pool = self._pools[topic] = (openings, blocks)
+        return pool
 
     def user_message(self, index: int, topic: int, showcase: int = -1) -> str:
         """The content of user message `index` in an agent of `topic`."""
@@ -254,13 +260,13 @@ class TextFactory:
         return text
 
     def _pasted_document(self, draw: _Draw, topic: int) -> str:
-        openings = self._openings[topic]
+        openings, _ = self._pool(topic)
         paragraphs = [openings[draw.below(_POOL)] for _ in range(8 + draw.below(16))]
         return "Here is the full text:\n\n" + "\n\n".join(paragraphs)
 
     def _answer(self, draw: _Draw, topic: int, target: int) -> str:
-        pool = self._blocks[topic]
-        blocks = [self._openings[topic][draw.below(_POOL)]]
+        openings, pool = self._pool(topic)
+        blocks = [openings[draw.below(_POOL)]]
         size = len(blocks[0])
         while size < target:
             block = pool[draw.below(_POOL)]

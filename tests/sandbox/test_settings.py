@@ -131,7 +131,13 @@ def test_the_logging_switch_records_history_and_emails_admins(
 
 @pytest.mark.parametrize(
     "body",
-    [{"retention_days": 14}, {"retention_days": "30"}, {"retention_days": True}, {}],
+    [
+        {"retention_days": 14},
+        {"retention_days": "30"},
+        {"retention_days": 30.0},
+        {"retention_days": True},
+        {},
+    ],
 )
 def test_a_retention_outside_the_list_is_invalid_retention(
     body: object, fresh_sandbox: RunningSandbox, http: httpx.Client

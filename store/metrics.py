@@ -373,27 +373,44 @@ def bucket_start(moment_ms: int, width_ms: int) -> int:
 
 @dataclass
 class _Selection:
-    """The index ranges of the columns that fall in a window, for some agents."""
+    """The index ranges of the columns that fall in a window, for some agents.
+
+    `agent_ranges` holds one range per agent with records in the window, each
+    in time order; `ranges` the same with adjacent ones joined (no longer in
+    time order), for figures that do not depend on order.
+    """
 
     columns: "Columns"
     window: Window
-    ranges: list[tuple[int, int]]
+    agent_ranges: list[tuple[int, int]]
     codes: list[int]
+
+    @property
+    def ranges(self) -> list[tuple[int, int]]:
+        """The selected index ranges, adjacent ones joined; at least one."""
+        joined: list[tuple[int, int]] = []
+        for low, high in self.agent_ranges:
+            if joined and joined[-1][1] == low:
+                joined[-1] = (joined[-1][0], high)
+            else:
+                joined.append((low, high))
+        return joined or [(0, 0)]
 
     @property
     def count(self) -> int:
         """How many records are selected."""
-        return sum(high - low for low, high in self.ranges)
+        return sum(high - low for low, high in self.agent_ranges)
 
     def take(self, name: str) -> "npt.NDArray[Any]":
         """One column's selected values, in (agent, time) order."""
         import numpy as np
 
         values = getattr(self.columns, name)
-        if len(self.ranges) == 1:
-            low, high = self.ranges[0]
+        ranges = self.ranges
+        if len(ranges) == 1:
+            low, high = ranges[0]
             return values[low:high]
-        return np.concatenate([values[low:high] for low, high in self.ranges])
+        return np.concatenate([values[low:high] for low, high in ranges])
 
 
 def _check_window(from_ms: int, to_ms: int) -> None:
@@ -451,17 +468,11 @@ def _check_agents(conn: sqlite3.Connection, asked: Sequence[str]) -> None:
 def _ranges(
     columns: "Columns", codes: Sequence[int], window: Window
 ) -> list[tuple[int, int]]:
-    """Each agent's index range in `window`, adjacent ones joined, empty ones gone."""
-    ranges: list[tuple[int, int]] = []
-    for code in codes:
-        low, high = columns.window_range(code, window.from_ms, window.to_ms)
-        if low == high:
-            continue
-        if ranges and ranges[-1][1] == low:
-            ranges[-1] = (ranges[-1][0], high)
-        else:
-            ranges.append((low, high))
-    return ranges or [(0, 0)]
+    """Each agent's index range in `window`, empty ones left out."""
+    ranges = (
+        columns.window_range(code, window.from_ms, window.to_ms) for code in codes
+    )
+    return [(low, high) for low, high in ranges if low < high]
 
 
 def _figures(selection: _Selection, top: int) -> Figures:
@@ -550,80 +561,111 @@ def _engagement(selection: _Selection, top: int) -> Engagement:
 
 def _usage(selection: _Selection) -> Usage:
     """The usage figures of a selection, money summed as integers."""
-    from store.metrics_columns import group_order, grouped_sums
+    import numpy as np
 
     columns = selection.columns
     names = ("prompt_tokens", "completion_tokens", "total_tokens", "cost_ucents")
-    values = {name: selection.take(name) for name in names}
+    groups = len(columns.model_names) + 1
     model_codes = selection.take("model") + 1  # code -1 (no model) becomes group 0
-    order, bounds = group_order(model_codes, len(columns.model_names) + 1)
-    groups = grouped_sums(order, bounds, values)
+    counts = np.bincount(model_codes, minlength=groups)
+    sums = {}
+    for name in names:
+        # Integer accumulation per group: exact, whatever the totals.
+        sums[name] = np.zeros(groups, dtype=np.int64)
+        np.add.at(sums[name], model_codes, selection.take(name))
     by_model = [
         ModelUsage(
             model=None if group == 0 else columns.model_names[group - 1],
-            interactions=int(groups["count"][group]),
-            prompt_tokens=int(groups["prompt_tokens"][group]),
-            completion_tokens=int(groups["completion_tokens"][group]),
-            total_tokens=int(groups["total_tokens"][group]),
-            cost_ucents=int(groups["cost_ucents"][group]),
+            interactions=int(counts[group]),
+            prompt_tokens=int(sums["prompt_tokens"][group]),
+            completion_tokens=int(sums["completion_tokens"][group]),
+            total_tokens=int(sums["total_tokens"][group]),
+            cost_ucents=int(sums["cost_ucents"][group]),
         )
-        for group in range(len(columns.model_names) + 1)
-        if groups["count"][group]
+        for group in np.flatnonzero(counts)
     ]
     by_model.sort(key=lambda row: (-row.cost_ucents, row.model is None, row.model))
     return Usage(
-        prompt_tokens=int(values["prompt_tokens"].sum()),
-        completion_tokens=int(values["completion_tokens"].sum()),
-        total_tokens=int(values["total_tokens"].sum()),
-        cost_ucents=int(values["cost_ucents"].sum()),
+        prompt_tokens=int(sums["prompt_tokens"].sum()),
+        completion_tokens=int(sums["completion_tokens"].sum()),
+        total_tokens=int(sums["total_tokens"].sum()),
+        cost_ucents=int(sums["cost_ucents"].sum()),
         by_model=tuple(by_model),
     )
 
 
 def _series(selection: _Selection) -> Series:
-    """The per-bucket figures of a selection."""
+    """The per-bucket figures of a selection.
+
+    Each agent's records are in time order, so a bucket is a run of each
+    agent's range: its edges come from binary searches, its sums from running
+    totals, and only its response times are gathered, for the percentiles.
+    """
     import numpy as np
 
-    from store.metrics_columns import group_order, grouped_sums
-
-    window = selection.window
+    columns, window = selection.columns, selection.window
     bucket, width = bucket_for(window.length_ms)
     first = bucket_start(window.from_ms, width)
     count = 0 if window.length_ms == 0 else -(-(window.to_ms - first) // width)
-    starts = tuple(range(first, first + count * width, width))
-    buckets = (selection.take("inserted_at_ms") - first) // width
-    order, bounds = group_order(buckets, count)
-    names = ("total_tokens", "cost_ucents")
-    sums = grouped_sums(order, bounds, {name: selection.take(name) for name in names})
-    durations = selection.take("duration_ms")[order]
-    classes = selection.take("status_class")[order]
-    avg: list[float | None] = []
-    quantiles: list[list[float | None]] = []
-    status = np.zeros((count, 4), dtype=np.int64)
-    n: list[int] = []
-    for index in range(count):
-        low, high = int(bounds[index]), int(bounds[index + 1])
-        timed = _timed(durations[low:high])
-        n.append(int(timed.shape[0]))
-        avg.append(_mean(timed))
-        quantiles.append(percentiles(timed))
-        status[index] = np.bincount(classes[low:high], minlength=4)
+    starts = np.arange(count, dtype=np.int64) * width + first
+    cuts = [
+        np.concatenate(
+            [
+                [low],
+                low + np.searchsorted(columns.inserted_at_ms[low:high], starts[1:]),
+                [high],
+            ]
+        ).astype(np.int64)
+        for low, high in selection.agent_ranges
+        if count
+    ]
+    interactions = np.zeros(count, dtype=np.int64)
+    tokens = np.zeros(count, dtype=np.int64)
+    cost = np.zeros(count, dtype=np.int64)
+    status = np.zeros((3, count), dtype=np.int64)
+    for (low, high), edges in zip(selection.agent_ranges, cuts, strict=False):
+        interactions += np.diff(edges)
+        tokens += _run_sums(columns.total_tokens[low:high], edges - low)
+        cost += _run_sums(columns.cost_ucents[low:high], edges - low)
+        classes = columns.status_class[low:high]
+        for code in range(3):
+            status[code] += _run_sums(classes == code, edges - low)
+    timed_runs = [
+        _timed(
+            np.concatenate(
+                [columns.duration_ms[edges[index] : edges[index + 1]] for edges in cuts]
+                or [np.zeros(0, dtype=np.float64)]
+            )
+        )
+        for index in range(count)
+    ]
+    quantiles = [percentiles(timed) for timed in timed_runs]
     by_quantile = list(zip(*quantiles, strict=True)) if count else [()] * 4
     return Series(
         bucket=bucket,
         width_ms=width,
         zone="UTC",
-        starts_ms=starts,
-        interactions=tuple(int(value) for value in sums["count"]),
-        status_200=tuple(int(value) for value in status[:, 0]),
-        status_400=tuple(int(value) for value in status[:, 1]),
-        status_500=tuple(int(value) for value in status[:, 2]),
-        n=tuple(n),
-        avg_ms=tuple(avg),
+        starts_ms=tuple(int(start) for start in starts),
+        interactions=tuple(int(value) for value in interactions),
+        status_200=tuple(int(value) for value in status[0]),
+        status_400=tuple(int(value) for value in status[1]),
+        status_500=tuple(int(value) for value in status[2]),
+        n=tuple(int(timed.shape[0]) for timed in timed_runs),
+        avg_ms=tuple(_mean(timed) for timed in timed_runs),
         p50_ms=tuple(by_quantile[0]),
         p90_ms=tuple(by_quantile[1]),
         p95_ms=tuple(by_quantile[2]),
         p99_ms=tuple(by_quantile[3]),
-        total_tokens=tuple(int(value) for value in sums["total_tokens"]),
-        cost_ucents=tuple(int(value) for value in sums["cost_ucents"]),
+        total_tokens=tuple(int(value) for value in tokens),
+        cost_ucents=tuple(int(value) for value in cost),
     )
+
+
+def _run_sums(
+    values: "npt.NDArray[Any]", edges: "npt.NDArray[np.int64]"
+) -> "npt.NDArray[np.int64]":
+    """The integer sum of `values` between each pair of consecutive `edges`."""
+    import numpy as np
+
+    running = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
+    return np.diff(running[edges])

@@ -1,8 +1,15 @@
 """Series for charts: bucket width by window length, UTC edges, per-bucket figures."""
 
-import pytest
+import tempfile
+from pathlib import Path
 
-from store import metrics
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store import metrics, metrics_columns
+from store.db import open_database
 from tests.metrics.conftest import DAY_MS, HOUR_MS, NOW_MS, MetricsWorld
 
 MIDNIGHT = NOW_MS - 12 * HOUR_MS  # 2026-06-01T00:00:00Z, a Monday
@@ -92,3 +99,71 @@ def test_bucket_totals_add_up_to_the_window_figures(world: MetricsWorld) -> None
     assert (
         sum(result.interactions) == metrics.engagement(world.conn, *window).interactions
     )
+
+
+def test_buckets_are_right_when_one_agent_is_active_after_another(
+    world: MetricsWorld,
+) -> None:
+    late, early = world.agent("app_a"), world.agent("app_b")
+    world.record(late, MIDNIGHT + 5 * HOUR_MS, duration_ms=500)
+    world.record(early, MIDNIGHT + HOUR_MS, duration_ms=100)
+    world.record(early, MIDNIGHT + 2 * HOUR_MS, duration_ms=200)
+    world.land()
+
+    result = metrics.series(world.conn, MIDNIGHT, MIDNIGHT + 6 * HOUR_MS)
+
+    assert result.interactions == (0, 1, 1, 0, 0, 1)
+    assert result.p50_ms == (None, 100.0, 200.0, None, None, 500.0)
+
+
+series_records = st.lists(
+    st.tuples(
+        st.sampled_from(["app_a", "app_b", "app_c"]),
+        st.integers(min_value=-HOUR_MS, max_value=2 * DAY_MS),  # after MIDNIGHT
+        st.one_of(st.none(), st.integers(min_value=0, max_value=9_000)),
+        st.integers(min_value=0, max_value=10**9),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(series_records, st.integers(min_value=0, max_value=DAY_MS))
+def test_series_buckets_match_a_direct_computation(
+    rows: list[tuple[str, int, int | None, int]], length_ms: int
+) -> None:
+    window = (MIDNIGHT + 7_777, MIDNIGHT + 7_777 + length_ms)
+    with tempfile.TemporaryDirectory() as folder:
+        conn = open_database(Path(folder) / "agentmon.db")
+        world = MetricsWorld(Path(folder), conn)
+        for agent in ("app_a", "app_b", "app_c"):
+            world.agent(agent)
+        for agent, offset, duration, cost in rows:
+            world.record(
+                agent, MIDNIGHT + offset, duration_ms=duration, cost_ucents=cost
+            )
+        world.land()
+        result = metrics.series(conn, *window, ["app_a", "app_c"])
+        conn.close()
+        metrics_columns.forget_memory()
+
+    expected_count: dict[int, int] = {}
+    expected_cost: dict[int, int] = {}
+    expected_times: dict[int, list[int]] = {}
+    for agent, offset, duration, cost in rows:
+        moment = MIDNIGHT + offset
+        if agent == "app_b" or not window[0] <= moment < window[1]:
+            continue
+        start = moment - moment % HOUR_MS
+        expected_count[start] = expected_count.get(start, 0) + 1
+        expected_cost[start] = expected_cost.get(start, 0) + cost
+        if duration is not None:
+            expected_times.setdefault(start, []).append(duration)
+    for index, start in enumerate(result.starts_ms):
+        assert result.interactions[index] == expected_count.get(start, 0)
+        assert result.cost_ucents[index] == expected_cost.get(start, 0)
+        times = sorted(expected_times.get(start, []))
+        assert result.n[index] == len(times)
+        if times:
+            assert result.p50_ms[index] == pytest.approx(float(np.median(times)))
+    assert sum(result.interactions) == sum(expected_count.values())

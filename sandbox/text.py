@@ -10,6 +10,8 @@ fenced code, non-Latin scripts, emoji, very long answers, text that looks like
 Rich/Textual markup, and terminal escape sequences (never NUL).
 """
 
+from json.encoder import encode_basestring_ascii as _escape
+
 from sandbox.names import TOPICS
 
 _MASK = (1 << 64) - 1
@@ -119,6 +121,9 @@ CODE_BLOCKS = (
 
 SHOWCASE_KINDS = len(HOSTILE_SNIPPETS) + len(NON_LATIN) + 3
 _POOL = 512
+_BREAK = "\n\n"
+# Escaped pieces kept at most; the pools and constant lists need about 7,000.
+_ESCAPE_CACHE = 50_000
 
 
 def _mix(value: int) -> int:
@@ -176,6 +181,7 @@ class TextFactory:
         # topic, on first use), so that a message costs a few draws rather
         # than dozens. A pool is the same whichever thread builds it first.
         self._pools: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._escaped: dict[str, str] = {}
 
     def _pool(self, topic: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The opening paragraphs and the blocks of answers about `topic`."""
@@ -194,20 +200,7 @@ class TextFactory:
 
     def user_message(self, index: int, topic: int, showcase: int = -1) -> str:
         """The content of user message `index` in an agent of `topic`."""
-        draw = _Draw.at(self._keys[1], index)
-        topic %= len(TOPICS)
-        words = TOPICS[topic]
-        if showcase >= 0:
-            return self._showcase(draw, showcase, topic, user=True)
-        roll = draw.below(1000)
-        text = draw.pick(NON_LATIN_ASKS) if roll < 30 else self._ask(draw, words)
-        if roll >= 960:
-            text += "\n\n" + self._pasted_document(draw, topic)
-        if draw.chance(25):
-            text = self._with_hostile(draw, text)
-        if draw.chance(60):
-            text += " " + draw.pick(EMOJI)
-        return text
+        return "".join(self._user_pieces(index, topic, showcase))
 
     def agent_message(
         self,
@@ -218,20 +211,84 @@ class TextFactory:
         showcase: int = -1,
     ) -> str:
         """The content of agent message `index`: an answer sized by its tokens."""
+        pieces = self._agent_pieces(
+            index, topic, http_status, completion_tokens, showcase
+        )
+        return "".join(pieces)
+
+    def user_message_json(self, index: int, topic: int, showcase: int = -1) -> str:
+        """`user_message` as a JSON string literal, escaped to ASCII."""
+        return self._json(self._user_pieces(index, topic, showcase))
+
+    def agent_message_json(
+        self,
+        index: int,
+        topic: int,
+        http_status: int,
+        completion_tokens: int,
+        showcase: int = -1,
+    ) -> str:
+        """`agent_message` as a JSON string literal, escaped to ASCII."""
+        pieces = self._agent_pieces(
+            index, topic, http_status, completion_tokens, showcase
+        )
+        return self._json(pieces)
+
+    def _json(self, pieces: list[str]) -> str:
+        # JSON escaping is piecewise, and most pieces come from the pools or
+        # the constant lists, so each is escaped once and then looked up.
+        escaped = self._escaped
+        parts = ['"']
+        for piece in pieces:
+            text = escaped.get(piece)
+            if text is None:
+                text = _escape(piece)[1:-1]
+                if len(escaped) < _ESCAPE_CACHE:
+                    escaped[piece] = text
+            parts.append(text)
+        parts.append('"')
+        return "".join(parts)
+
+    def _user_pieces(self, index: int, topic: int, showcase: int) -> list[str]:
+        draw = _Draw.at(self._keys[1], index)
+        topic %= len(TOPICS)
+        words = TOPICS[topic]
+        if showcase >= 0:
+            return [self._showcase(draw, showcase, topic, user=True)]
+        roll = draw.below(1000)
+        pieces = [draw.pick(NON_LATIN_ASKS) if roll < 30 else self._ask(draw, words)]
+        if roll >= 960:
+            pieces += self._pasted_document(draw, topic)
+        if draw.chance(25):
+            self._with_hostile(draw, pieces)
+        if draw.chance(60):
+            pieces += (" ", draw.pick(EMOJI))
+        return pieces
+
+    def _agent_pieces(
+        self,
+        index: int,
+        topic: int,
+        http_status: int,
+        completion_tokens: int,
+        showcase: int,
+    ) -> list[str]:
         draw = _Draw.at(self._keys[2], index)
         topic %= len(TOPICS)
         if showcase >= 0:
-            return self._showcase(draw, showcase, topic, user=False)
+            return [self._showcase(draw, showcase, topic, user=False)]
         if http_status >= 300:
-            return draw.pick(ERROR_NOTES).format(status=http_status)
+            return [draw.pick(ERROR_NOTES).format(status=http_status)]
         target = min(max(completion_tokens * 4, 40), 24_000)
         if draw.chance(35):
-            text = "\n\n".join(draw.pick(NON_LATIN) for _ in range(1 + target // 400))
+            pieces = [draw.pick(NON_LATIN)]
+            for _ in range(target // 400):
+                pieces += (_BREAK, draw.pick(NON_LATIN))
         else:
-            text = self._answer(draw, topic, target)
+            pieces = self._answer(draw, topic, target)
         if draw.chance(20):
-            text = self._with_hostile(draw, text)
-        return text
+            self._with_hostile(draw, pieces)
+        return pieces
 
     def flag_comment(self, index: int) -> str:
         """The comment left with flag `index` (the caller decides if there is one)."""
@@ -259,20 +316,22 @@ class TextFactory:
             text += " Keep it under 100 words."
         return text
 
-    def _pasted_document(self, draw: _Draw, topic: int) -> str:
+    def _pasted_document(self, draw: _Draw, topic: int) -> list[str]:
         openings, _ = self._pool(topic)
-        paragraphs = [openings[draw.below(_POOL)] for _ in range(8 + draw.below(16))]
-        return "Here is the full text:\n\n" + "\n\n".join(paragraphs)
+        pieces = ["\n\nHere is the full text:"]
+        for _ in range(8 + draw.below(16)):
+            pieces += (_BREAK, openings[draw.below(_POOL)])
+        return pieces
 
-    def _answer(self, draw: _Draw, topic: int, target: int) -> str:
+    def _answer(self, draw: _Draw, topic: int, target: int) -> list[str]:
         openings, pool = self._pool(topic)
-        blocks = [openings[draw.below(_POOL)]]
-        size = len(blocks[0])
+        pieces = [openings[draw.below(_POOL)]]
+        size = len(pieces[0])
         while size < target:
             block = pool[draw.below(_POOL)]
-            blocks.append(block)
+            pieces += (_BREAK, block)
             size += len(block) + 2
-        return "\n\n".join(blocks)
+        return pieces
 
     def _block(self, draw: _Draw, words: dict[str, tuple[str, ...]]) -> str:
         roll = draw.below(100)
@@ -321,9 +380,12 @@ class TextFactory:
             noun=draw.pick(words["nouns"]), n=2 + draw.below(60)
         )
 
-    def _with_hostile(self, draw: _Draw, text: str) -> str:
+    def _with_hostile(self, draw: _Draw, pieces: list[str]) -> None:
         snippet = draw.pick(HOSTILE_SNIPPETS)
-        return f"{text}\n\n{snippet}" if draw.below(2) else f"{snippet}\n\n{text}"
+        if draw.below(2):
+            pieces += (_BREAK, snippet)
+        else:
+            pieces[:0] = (snippet, _BREAK)
 
     def _showcase(
         self,
@@ -342,7 +404,7 @@ class TextFactory:
             return NON_LATIN[kind]
         kind -= len(NON_LATIN)
         if kind == 0:
-            return self._answer(draw, topic, 9_000)
+            return "".join(self._answer(draw, topic, 9_000))
         if kind == 1:
             return "\n\n".join(
                 [

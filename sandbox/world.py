@@ -125,9 +125,19 @@ class World:
         return sessions["started"] >= floors[sessions["app"]]
 
     def message_texts(
-        self, snapshot: Snapshot, positions: np.ndarray, session: np.ndarray
+        self,
+        snapshot: Snapshot,
+        positions: np.ndarray,
+        session: np.ndarray,
+        as_json: bool = False,
     ) -> list[str]:
-        """The contents of the messages at `positions` (of sessions `session`)."""
+        """The contents of the messages at `positions` (of sessions `session`).
+
+        `as_json` gives each as a JSON string literal, escaped to ASCII.
+        """
+        text = self.text
+        user_text = text.user_message_json if as_json else text.user_message
+        agent_text = text.agent_message_json if as_json else text.agent_message
         sessions = snapshot.sessions
         seq = (positions - sessions["msg_start"][session]).tolist()
         topic = self.agent_facts["topic"][sessions["app"][session]].tolist()
@@ -142,12 +152,10 @@ class World:
             if long_session[i] and seq[i] < 2 * SHOWCASE_KINDS:
                 showcase = seq[i] // 2
             if seq[i] % 2 == 0:
-                texts.append(self.text.user_message(position, topic[i], showcase))
+                texts.append(user_text(position, topic[i], showcase))
             else:
                 texts.append(
-                    self.text.agent_message(
-                        position, topic[i], status[i], completion[i], showcase
-                    )
+                    agent_text(position, topic[i], status[i], completion[i], showcase)
                 )
         return texts
 

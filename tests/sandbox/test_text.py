@@ -1,5 +1,7 @@
 """Transcripts carry varied and hostile text, the same on every request."""
 
+import json
+
 import pytest
 
 from sandbox.text import TextFactory
@@ -78,3 +80,14 @@ def test_message_text_is_a_function_of_seed_and_index() -> None:
 
 def test_a_failed_answer_says_it_failed() -> None:
     assert "503" in TextFactory(7).agent_message(5, 0, 503, 0)
+
+
+def test_the_json_form_of_a_message_decodes_to_its_text() -> None:
+    factory = TextFactory(7)
+    for index in range(400):
+        topic, status, tokens = index % 6, (200, 200, 500)[index % 3], index * 7
+        agent = factory.agent_message_json(index, topic, status, tokens)
+        user = factory.user_message_json(index, topic)
+        assert agent.isascii() and user.isascii()
+        assert json.loads(agent) == factory.agent_message(index, topic, status, tokens)
+        assert json.loads(user) == factory.user_message(index, topic)

@@ -612,6 +612,18 @@ def apply_remote_verdicts(
     return added
 
 
+def set_aside(
+    conn: sqlite3.Connection, path: Path, endpoint: str, reason: str, payload: str
+) -> None:
+    """Keep a verdict record that breaks the contract in `rejects`, once."""
+    with sqlite_errors(path), transaction(conn):
+        conn.execute(
+            "INSERT OR IGNORE INTO rejects (endpoint, reason, payload,"
+            " rejected_at_ms) VALUES (?, ?, ?, ?)",
+            (endpoint, reason, payload, now_ms()),
+        )
+
+
 def settle_flag_states(conn: sqlite3.Connection, path: Path) -> int:
     """Give every flag its current verdict's state; returns flags changed.
 

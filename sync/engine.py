@@ -46,7 +46,7 @@ from store.write import (
     get_meta,
     start_run,
 )
-from sync import contract
+from sync import contract, outbox
 from sync.client import Answer, WriterClient
 from sync.config import SyncConfig
 from sync.contract import ContractViolation, RecordSpec
@@ -241,6 +241,7 @@ class _Walk:
         admin = self.identify()
         try:
             if admin:
+                self.send_verdicts()
                 self.sync_applications(self.fetch_settings())
             else:
                 self.notice(MEMBER_NOTICE)
@@ -250,6 +251,7 @@ class _Walk:
                 if admin or not stream.admin_only:
                     self.sync_stream(stream)
             if admin:
+                self.pull_verdicts()
                 self.sync_consumption()
         except _Cancelled:
             self.summary.outcome = "cancelled"
@@ -475,6 +477,24 @@ class _Walk:
         start_ms = self.server_time_ms - stream.history_days * DAY_MS
         moment = datetime.fromtimestamp(start_ms // 1000, tz=UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def send_verdicts(self) -> None:
+        """Send the flag verdicts made here, first of all (sync/outbox.py)."""
+        self.commit()
+        report = outbox.send_verdicts(
+            self.conn, self.path, self.client, self.org, cancel=self.cancel
+        )
+        for line in report.notices():
+            self.notice(line)
+
+    def pull_verdicts(self) -> None:
+        """The team's flag verdicts, once the flags they decide have landed."""
+        self.commit()
+        added = outbox.pull_verdicts(
+            self.conn, self.path, self.client, self.org, cancel=self.cancel
+        )
+        self.report(SyncProgress("verdicts", 1, added, finished=True))
+        self.check_cancel()
 
     def sync_consumption(self) -> None:
         """Every month covering 180 days that is not yet stored final."""

@@ -21,6 +21,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,14 +48,13 @@ _TIME_OFFSET = 1 << 42
 _CODE_SHIFT = 43
 
 _SELECT = (
-    "SELECT rowid, application_id, inserted_at_ms, user_id, model, duration_ms,"
+    "SELECT application_id, inserted_at_ms, user_id, model, duration_ms,"
     " http_status, prompt_tokens, completion_tokens, total_tokens, cost_ucents"
     " FROM log_records"
 )
 
 _ROW_DTYPE = np.dtype(
     [
-        ("rowid", "i8"),
         ("agent", "i4"),
         ("t", "i8"),
         ("user", "i4"),
@@ -179,7 +179,7 @@ def load_columns(conn: sqlite3.Connection) -> Columns:
     Columns of an in-memory database are read anew on every call.
     """
     path = _database_file(conn)
-    with _LOCK:
+    with _LOCK, _snapshot(conn):
         generation, max_rowid = _fast_key(conn)
         held = _MEMORY.get(path) if path else None
         if held is not None and (held.key.generation, held.key.max_rowid) == (
@@ -196,6 +196,23 @@ def load_columns(conn: sqlite3.Connection) -> Columns:
             if rebuilt or unsaved > PERSIST_AFTER_ROWS:
                 _write_file(_cache_file(path), columns)
         return columns
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so the key, the count and the rows agree.
+
+    A connection already in a transaction (a writer mid-batch) is its own
+    snapshot and is left as it is.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 def forget(conn: sqlite3.Connection) -> None:
@@ -263,19 +280,19 @@ def _refresh(
             return held, False
     if held is not None and held.key.max_rowid < max_rowid:
         lists = (list(held.agent_ids), list(held.user_ids), list(held.model_names))
-        rows = _read_rows(conn, held.key.max_rowid, *lists)
+        rows = _read_rows(conn, held.key.max_rowid, max_rowid, *lists)
         count = _count(conn)
         if held.key.count + len(rows) == count:
             key = CacheKey(generation, max_rowid, count)
             return _merge(held, rows, lists, key), False
     lists = ([], [], [])
-    rows = _read_rows(conn, 0, *lists)
+    rows = _read_rows(conn, 0, max_rowid, *lists)
     empty = _empty(CacheKey(generation, 0, 0))
     return _merge(empty, rows, lists, CacheKey(generation, max_rowid, len(rows))), True
 
 
 def _count(conn: sqlite3.Connection) -> int:
-    """How many log records there are."""
+    """How many log records there are (in the snapshot the key was read in)."""
     return int(conn.execute("SELECT count(*) FROM log_records").fetchone()[0])
 
 
@@ -303,22 +320,25 @@ def _empty(key: CacheKey) -> Columns:
 def _read_rows(
     conn: sqlite3.Connection,
     after_rowid: int,
+    up_to_rowid: int,
     agent_ids: list[str],
     user_ids: list[str],
     model_names: list[str],
 ) -> npt.NDArray[np.void]:
-    """The rows with rowid above `after_rowid`, their strings as codes.
+    """The rows with rowid in `(after_rowid, up_to_rowid]`, strings as codes.
 
     Agents, users and models met for the first time are appended to the lists.
     """
     agents, users, models = _Codes(agent_ids), _Codes(user_ids), _Codes(model_names)
-    cursor = conn.execute(f"{_SELECT} WHERE rowid > ?", (after_rowid,))
+    cursor = conn.execute(
+        f"{_SELECT} WHERE rowid > ? AND rowid <= ?", (after_rowid, up_to_rowid)
+    )
     # Unpacking in the generator and dict lookups that fall back to
     # `__missing__` only for new strings are the cheapest Python per row here.
     return np.fromiter(
         (
-            (rowid, agents[agent], t, users[user], models[model], d, s, p, c, tt, co)
-            for rowid, agent, t, user, model, d, s, p, c, tt, co in cursor
+            (agents[agent], t, users[user], models[model], d, s, p, c, tt, co)
+            for agent, t, user, model, d, s, p, c, tt, co in cursor
         ),
         dtype=_ROW_DTYPE,
     )

@@ -258,11 +258,10 @@ def table_lines(overview: Any, names: Mapping[str, str]) -> list[str]:
     lines += _engagement_lines(current.engagement, previous.engagement)
     lines += _usage_lines(current.usage, previous.usage)
     lines.append("")
-    if current.performance.insufficient:
+    if _marked(current.performance):
         lines.append(
-            "? too few response times for this percentile to mean much (P90 needs 10,"
+            "? too few response times to mean much (P90 needs 10, P95 20, P99 100)"
         )
-        lines.append("  P95 20, P99 100); the value is shown all the same.")
     lines.append(
         f"Times in {zone}. Chart series ({BUCKET_WORDS[overview.series.bucket]}"
         " buckets, UTC): --json."
@@ -337,7 +336,7 @@ def _performance_lines(now: Any, before: Any) -> list[str]:
         line = _compare(
             label, getattr(now, name), getattr(before, name), fmt.milliseconds
         )
-        if name in now.insufficient:
+        if name in _marked(now):
             line = _mark_insufficient(line)
         lines.append(line)
     for code in (200, 400, 500):
@@ -353,6 +352,15 @@ def _performance_lines(now: Any, before: Any) -> list[str]:
             )
         )
     return lines
+
+
+def _marked(performance: Any) -> list[str]:
+    """The percentiles shown with `?`: computed, but from too small a sample."""
+    return [
+        name
+        for name in performance.insufficient
+        if getattr(performance, name) is not None
+    ]
 
 
 def _mark_insufficient(line: str) -> str:

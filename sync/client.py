@@ -172,7 +172,7 @@ class WriterClient:
     ) -> Answer:
         """One request; raises `_Retry` for a failure worth another try."""
         try:
-            response = self._http.request(method, path, params=params, json=body)
+            response, content = self._exchange(method, path, params, body)
         except httpx.ConnectError as error:
             if not self._contacted:
                 raise Unreachable(self.config.host, _reason(error)) from None
@@ -192,7 +192,7 @@ class WriterClient:
         status = response.status_code
         if 200 <= status < 300:
             try:
-                decoded = json.loads(response.content, parse_float=Decimal)
+                decoded = json.loads(content, parse_float=Decimal)
             except ValueError:
                 raise _Retry(
                     "the body was not valid JSON", status, kind="json"
@@ -217,6 +217,26 @@ class WriterClient:
         # record); the caller reads it from here.
         refusal.body = _decoded_or_none(response)
         raise refusal
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        body: Mapping[str, Any] | None,
+    ) -> tuple[httpx.Response, bytes]:
+        """Send one request and read its whole body.
+
+        A success's body is read as a stream rather than kept on the response:
+        httpx responses sit in reference cycles, so a page held there lives
+        until the cyclic collector's rare full pass, and a long sync would
+        hoard hundreds of megabytes of pages already stored.
+        """
+        with self._http.stream(method, path, params=params, json=body) as response:
+            if 200 <= response.status_code < 300:
+                return response, b"".join(response.iter_bytes())
+            response.read()
+            return response, b""
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         """Full jitter under an exponential ceiling, at least `Retry-After`; capped."""

@@ -1,0 +1,115 @@
+"""Sync speed and memory: a large sandbox synced by `agentmon sync`, against raw SQLite.
+
+The sandbox runs in its own interpreter and the sync in another (a real
+`agentmon sync`), so the sync's peak RSS is its own and the two sides never
+share a GIL. The same rows are then inserted with a plain `executemany` into
+an empty database with the same schema, in one transaction: the rate SQLite
+alone allows. Targets: the sync reaches at least a third of that rate, and
+stays under 300 MB at any scale.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.world import SandboxProcess, keep_in_cache
+from store.db import open_database
+from store.write import UPSERT_COLUMNS
+
+SCALE = os.environ.get("AGENTMON_BENCH_SCALE", "large")
+TARGET_RATIO = 1 / 3
+TARGET_PEAK_MB = 300
+CHUNK = 100_000
+
+
+def main() -> None:
+    """Print the sync's records per second, peak memory, the raw rate and the ratio."""
+    with tempfile.TemporaryDirectory() as folder, SandboxProcess(SCALE) as remote:
+        synced = Path(folder) / "agentmon.db"
+        seconds, peak_mb = _timed_sync(remote.sync_environment(synced))
+        rows = _synced_rows(synced)
+        raw_seconds = _raw_insert_seconds(synced, Path(folder) / "raw.db")
+        keep_in_cache(synced, SCALE)
+
+    sync_rate = rows / seconds
+    raw_rate = rows / raw_seconds
+    ratio = sync_rate / raw_rate
+    print(f"scale: {SCALE}, rows synced: {rows:,}")
+    print(
+        f"sync: {seconds:.1f} s, {sync_rate:,.0f} records/s, peak RSS {peak_mb:.0f} MB"
+    )
+    print(
+        f"raw executemany of the same rows: {raw_seconds:.1f} s, {raw_rate:,.0f} rows/s"
+    )
+    print(
+        f"ratio sync/raw: {ratio:.2f} (target >= {TARGET_RATIO:.2f}: "
+        f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}); peak RSS target "
+        f"< {TARGET_PEAK_MB} MB: {'met' if peak_mb < TARGET_PEAK_MB else 'MISSED'}"
+    )
+
+
+def _timed_sync(env: dict[str, str]) -> tuple[float, float]:
+    """Run `agentmon sync` to the end; (wall seconds, peak RSS in MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "sync"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"agentmon sync failed with exit code {process.returncode}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _synced_rows(path: Path) -> int:
+    """Rows in every synced table."""
+    conn = open_database(path, readonly=True)
+    try:
+        return sum(
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in UPSERT_COLUMNS
+        )
+    finally:
+        conn.close()
+
+
+def _raw_insert_seconds(synced: Path, empty: Path) -> float:
+    """Seconds a plain executemany takes to insert every synced row into `empty`."""
+    source = open_database(synced, readonly=True)
+    target = open_database(empty)
+    spent = 0.0
+    try:
+        target.execute("BEGIN")
+        for table, columns in UPSERT_COLUMNS.items():
+            names = ", ".join(columns)
+            insert = (
+                f"INSERT INTO {table} ({names}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"
+            )
+            reader = source.execute(f"SELECT {names} FROM {table} ORDER BY rowid")
+            while chunk := reader.fetchmany(CHUNK):
+                started = time.perf_counter()
+                target.executemany(insert, chunk)
+                spent += time.perf_counter() - started
+        started = time.perf_counter()
+        target.execute("COMMIT")
+        spent += time.perf_counter() - started
+    except sqlite3.Error:
+        target.execute("ROLLBACK")
+        raise
+    finally:
+        source.close()
+        target.close()
+    return spent
+
+
+if __name__ == "__main__":
+    main()

@@ -319,8 +319,7 @@ def agent_summaries(
         "SELECT application_id, name, status FROM agents ORDER BY name, application_id"
     ).fetchall()
     known = {row[0] for row in listed}
-    listed += [(agent_id, None, None) for agent_id in columns.agent_ids]
-    listed = [row for row in listed if row[0] not in known or row[1] is not None]
+    listed += [(agent, None, None) for agent in columns.agent_ids if agent not in known]
     flagged = dict(
         conn.execute(
             "SELECT application_id, count(*) FROM flags"

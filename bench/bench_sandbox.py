@@ -34,13 +34,14 @@ print(json.dumps({
 """
 
 _SERVE = """
-import sys
+import resource, sys
 from sandbox import SandboxConfig, parse_iso_ms, start_sandbox
 running = start_sandbox(SandboxConfig(seed=7, scale="large",
                                       now_ms=parse_iso_ms(sys.argv[1])))
 print(running.base_url, running.organization_id, flush=True)
 sys.stdin.read()
 running.stop()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
 """
 
 
@@ -134,6 +135,8 @@ def main() -> None:
         assert server.stdin is not None
         server.stdin.close()
         server.wait(timeout=30)
+    peak = float(server.stdout.read().strip() or 0)
+    print(f"large sandbox's peak RSS after serving both walks: {peak:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,22 @@
 """`agentmon sandbox`: serve the synthetic organisation over loopback HTTP.
 
-Runs until interrupted. Prints one line on start with the base URL, the
-organisation and where the keys came from. Keys given on the command line
-are never printed; the built-in defaults (`sandbox-admin-key`,
-`sandbox-member-key`) and keys generated with `--admin-key random` are
-printed, because a local stand-in is useless without them.
+Runs until interrupted (Ctrl-C or SIGTERM). Prints one line on start with
+the base URL, the organisation and where each key came from: `--admin-key`,
+`$AGENTMON_SANDBOX_ADMIN_KEY`, or the built-in default (`sandbox-admin-key`;
+likewise for the member key). Those keys are never printed. `--admin-key
+random` generates a key for this run, and that one is printed, because a
+local stand-in is useless without it.
 """
 
 import argparse
+import os
 import secrets
+import signal
 import sys
+from types import FrameType
+
+ADMIN_KEY_VARIABLE = "AGENTMON_SANDBOX_ADMIN_KEY"
+MEMBER_KEY_VARIABLE = "AGENTMON_SANDBOX_MEMBER_KEY"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,10 +39,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the sandbox's now (default: the current minute)",
     )
     parser.add_argument(
-        "--admin-key", help="the admin key ('random' generates one for this run)"
+        "--admin-key",
+        help=f"the admin key (else ${ADMIN_KEY_VARIABLE}, else sandbox-admin-key; "
+        "'random' generates one for this run and prints it)",
     )
     parser.add_argument(
-        "--member-key", help="the member key ('random' generates one for this run)"
+        "--member-key",
+        help=f"the member key (else ${MEMBER_KEY_VARIABLE}, else sandbox-member-key; "
+        "'random' generates one for this run and prints it)",
     )
     parser.add_argument(
         "--faults",
@@ -54,14 +65,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _key(given: str | None, default: str, flag: str) -> tuple[str, str]:
-    """The key to use and how to describe where it came from."""
-    if given is None:
-        return default, f"default {default}"
+def _key(given: str | None, variable: str, default: str, flag: str) -> tuple[str, str]:
+    """The key to use, and where it came from in words for the start line.
+
+    The words never hold the key itself unless it was generated for this run.
+    """
     if given == "random":
         key = secrets.token_urlsafe(18)
-        return key, f"generated {key}"
-    return given, f"from {flag}"
+        return key, f"generated for this run: {key}"
+    if given is not None:
+        return given, f"from {flag}"
+    if os.environ.get(variable):
+        return os.environ[variable], f"from ${variable}"
+    return default, "the built-in default"
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Treat SIGTERM like Ctrl-C, so that the sandbox stops the same way."""
+    raise KeyboardInterrupt
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,9 +91,11 @@ def run(args: argparse.Namespace) -> int:
     from sandbox.config import DEFAULT_ADMIN_KEY, DEFAULT_MEMBER_KEY
 
     try:
-        admin_key, admin_source = _key(args.admin_key, DEFAULT_ADMIN_KEY, "--admin-key")
+        admin_key, admin_source = _key(
+            args.admin_key, ADMIN_KEY_VARIABLE, DEFAULT_ADMIN_KEY, "--admin-key"
+        )
         member_key, member_source = _key(
-            args.member_key, DEFAULT_MEMBER_KEY, "--member-key"
+            args.member_key, MEMBER_KEY_VARIABLE, DEFAULT_MEMBER_KEY, "--member-key"
         )
         config = SandboxConfig(
             seed=args.seed,
@@ -100,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         f"admin key {admin_source}, member key {member_source}; Ctrl-C stops",
         flush=True,
     )
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         running.wait()
     except KeyboardInterrupt:

@@ -189,10 +189,17 @@ class SettingsScreen(Screen[None]):
         if self._is_admin():
             self.reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Changes are offered to admins only."""
+        if action in {"change_retention", "toggle_session_logging"}:
+            return self._is_admin()
+        return True
+
     def _refuse(self) -> None:
         """Members see why there is nothing here."""
         role = self._app().role
         self.query_one("#settings-body").display = False
+        self.query_one(RetentionTable).disabled = True
         self.query_one("#settings-logging", Static).update(
             Text(
                 "Session-log settings are for organisation admins. This "

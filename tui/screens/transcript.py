@@ -27,8 +27,9 @@ from store.transcripts import (
     transcript_messages,
 )
 from tui.inert import inert
+from tui.widgets import format as fmt
 from tui.widgets.header import StatusHeader
-from tui.widgets.transcript_view import TranscriptView, local_time
+from tui.widgets.transcript_view import TranscriptView
 
 
 class TranscriptScreen(Screen[None]):
@@ -104,33 +105,26 @@ class TranscriptScreen(Screen[None]):
         )
 
     def _summary_text(self) -> Text:
-        """The session in one line: agent, user, start, counts."""
+        """The session in one line: agent, user, when it started."""
         summary = self.summary
         assert summary is not None
-        text = Text(end="")
-        text.append_text(
-            inert(
-                summary.agent_name or summary.application_id,
-                style="bold",
-                single_line=True,
-            )
-        )
+        agent = summary.agent_name or summary.application_id
+        user = summary.user_name or summary.user_id or "unknown user"
+        started = summary.started_at_ms
+        text = inert(agent, style="bold", single_line=True)
         text.append(" · ")
-        text.append_text(
-            inert(
-                summary.user_name or summary.user_id or "unknown user", single_line=True
-            )
-        )
-        text.append(f" · {local_time(summary.started_at_ms)}")
-        text.append(f" · {summary.message_count:,} messages")
-        text.append(f" · {summary.flagged_responses:,} flagged")
+        text.append_text(inert(user, single_line=True))
+        text.append(f" · {fmt.local_time(started)} {fmt.zone_name(started)}")
         return text
 
     def _show_missing(self) -> None:
         """Say why there is nothing to show."""
         role = getattr(self.app, "role", "unknown")
         if role == "member":
-            reason = "Session logs are visible to organisation admins only."
+            reason = (
+                "Session logs are visible to organisation admins only: this "
+                "database was synced with a member key, which cannot read them."
+            )
         else:
             reason = (
                 "This session is not in the local copy: it may be outside its "

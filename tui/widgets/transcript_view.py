@@ -267,7 +267,8 @@ class TranscriptView(ScrollView, can_focus=True):
         """Scroll so that message `index` is on screen.
 
         With `context`, the message before it (the question an answer
-        replies to) is shown above it when both fit.
+        replies to) is shown above it when both fit, and its last lines when
+        they do not.
         """
         viewport = self.scrollable_content_region.height
         if not self._entries or viewport <= 0:
@@ -281,6 +282,9 @@ class TranscriptView(ScrollView, can_focus=True):
             current = int(self.scroll_y)
             if context and index > 0 and bottom - self._offsets[index - 1] <= viewport:
                 target = self._offsets[index - 1]
+            elif context and index > 0:
+                # Both do not fit: the end of the question, then the message.
+                target = top - min(self._heights[index - 1], viewport // 4)
             elif context or bottom - top > viewport or top < current:
                 target = top
             elif bottom > current + viewport:
@@ -461,10 +465,10 @@ class TranscriptView(ScrollView, can_focus=True):
         """The styles for laying out, read from the stylesheet once per theme."""
         if self._styles is None:
 
+            # Full styles, not partial ones: theme colours with alpha (muted
+            # text) are only blended with the background in full styles.
             def part(name: str) -> Style:
-                return self.get_component_rich_style(
-                    f"transcript-view--{name}", partial=True
-                )
+                return self.get_component_rich_style(f"transcript-view--{name}")
 
             self._styles = _Styles(
                 base=self.rich_style,
@@ -478,7 +482,13 @@ class TranscriptView(ScrollView, can_focus=True):
                 code=part("code"),
                 heading=part("heading"),
                 strong=part("strong"),
-                cursor=part("cursor"),
+                # Only the background, blended with the view's own: the
+                # highlighted turn keeps its colours.
+                cursor=Style(
+                    bgcolor=self.get_component_rich_style(
+                        "transcript-view--cursor"
+                    ).bgcolor
+                ),
                 cursor_bar=part("cursor-bar"),
             )
         return self._styles

@@ -10,7 +10,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
 
@@ -71,7 +71,7 @@ class Request:
         parts = urlsplit(target)
         return cls(
             method,
-            parts.path.rstrip("/") or "/",
+            unquote(parts.path).rstrip("/") or "/",
             parse_qs(parts.query, keep_blank_values=True),
             body,
             authorization,

@@ -5,7 +5,7 @@ people and agents. Small Python objects are fine here: even the large scale
 has only a couple of thousand users and a hundred agents.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -38,6 +38,8 @@ BILLED_AS = {
     "framework": "framework",
 }
 RETENTION_CHOICES = (0, 7, 30, 90, 180)
+# How often each model is an agent's main one.
+_MODEL_SHARE = np.array([0.55, 0.2, 0.1, 0.05, 0.1])
 
 
 @dataclass(frozen=True)
@@ -321,13 +323,8 @@ def _agents(
     return _assign_roles(rng, agents)
 
 
-_MODEL_SHARE = np.array([0.55, 0.2, 0.1, 0.05, 0.1])
-
-
 def _assign_roles(rng: np.random.Generator, agents: list[Agent]) -> list[Agent]:
     """Pick the busiest agents, the broken one and every retention."""
-    from dataclasses import replace
-
     capable = [a for a in agents if a.has_session_logs and a.status == "deployed"]
     capable.sort(key=lambda a: -a.activity_weight)
     # The two busiest session-log agents lead the activity and keep 180 days,
@@ -337,9 +334,7 @@ def _assign_roles(rng: np.random.Generator, agents: list[Agent]) -> list[Agent]:
         capable[0].index: {"activity_weight": top_weight * 2.4, "retention_days": 180},
         capable[1].index: {"activity_weight": top_weight * 1.6, "retention_days": 180},
     }
-    broken = next(
-        a for a in reversed(capable) if a.kind == "no_code" and a.created_at_ms > 0
-    )
+    broken = next(a for a in reversed(capable) if a.kind == "no_code")
     updates[broken.index] = {"answers_only_errors": True, "retention_days": 30}
     rest = [a for a in capable[2:] if a.index != broken.index]
     pattern = list(RETENTION_CHOICES) * (1 + len(rest) // len(RETENTION_CHOICES))

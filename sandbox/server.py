@@ -131,7 +131,16 @@ class SandboxHandler(BaseHTTPRequestHandler):
         """Stay quiet: the sandbox's stdout and stderr belong to its user."""
 
     def _answer(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = max(0, int(self.headers.get("Content-Length") or 0))
+        except ValueError:
+            self.close_connection = True
+            self._send(
+                error_reply(
+                    self.path, ApiError(400, "invalid_body", "bad Content-Length")
+                )
+            )
+            return
         body = self.rfile.read(length) if length else b""
         request = Request.parse(
             method,

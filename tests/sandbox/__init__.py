@@ -1,0 +1,1 @@
+"""Tests of the sandbox: the remote side over real loopback HTTP."""

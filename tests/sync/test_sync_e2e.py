@@ -2,9 +2,11 @@
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from store.db import open_database
@@ -201,13 +203,13 @@ def test_every_synced_session_is_within_its_agents_retention(synced_db: Path) ->
 
 
 def test_lowering_an_agents_retention_purges_the_local_copy(
-    tmp_path: Path, fresh_sandbox: Any
+    synced_db: Path, fresh_sandbox: Any
 ) -> None:
     from sync.settings import set_retention
 
-    path = tmp_path / "a.db"
+    # The fresh sandbox serves the same world `synced_db` was synced from.
+    path = synced_db
     config = sync_config(fresh_sandbox.base_url, fresh_sandbox.admin_key)
-    run_sync(path, config)
     agent, days = _longest_kept_agent(path)
     change = set_retention(path, config, agent, 7)
     cutoff = (
@@ -223,26 +225,26 @@ def test_lowering_an_agents_retention_purges_the_local_copy(
 
 
 def test_after_a_retention_change_the_local_copy_matches_the_remote(
-    tmp_path: Path, fresh_sandbox: Any
+    synced_db: Path, fresh_sandbox: Any
 ) -> None:
     from sync.settings import set_retention
 
-    path = tmp_path / "a.db"
+    # The fresh sandbox serves the same world `synced_db` was synced from.
+    path = synced_db
     config = sync_config(fresh_sandbox.base_url, fresh_sandbox.admin_key)
-    run_sync(path, config)
     agent, _days = _longest_kept_agent(path)
     set_retention(path, config, agent, 0)
     assert _counts(path) == fresh_sandbox.stats()["counts"]
 
 
 def test_a_retention_change_is_recorded_in_the_local_history(
-    tmp_path: Path, fresh_sandbox: Any
+    synced_db: Path, fresh_sandbox: Any
 ) -> None:
     from sync.settings import set_retention
 
-    path = tmp_path / "a.db"
+    # The fresh sandbox serves the same world `synced_db` was synced from.
+    path = synced_db
     config = sync_config(fresh_sandbox.base_url, fresh_sandbox.admin_key)
-    run_sync(path, config)
     agent, _days = _longest_kept_agent(path)
     change = set_retention(path, config, agent, 7)
     history = _query(
@@ -336,3 +338,67 @@ def test_foreign_keys_stay_consistent_for_local_tables(synced_db: Path) -> None:
     conn = sqlite3.connect(synced_db)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+class _Recording(httpx.HTTPTransport):
+    """A real transport that also keeps the path and query of every request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[httpx.URL] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request.url)
+        return super().handle_request(request)
+
+
+def test_an_incremental_sync_refetches_only_the_last_two_months_of_consumption(
+    synced_db: Path, sandbox: Any
+) -> None:
+    recorder = _Recording()
+    run_sync(
+        synced_db,
+        sync_config(sandbox.base_url, sandbox.admin_key),
+        transport=recorder,
+    )
+    months = {
+        url.params["month"] for url in recorder.requests if "/consumption/" in url.path
+    }
+    assert months == {"2026-05", "2026-06"}
+
+
+def test_a_first_sync_asks_for_180_days_by_the_remote_clock(
+    tmp_path: Path, sandbox: Any
+) -> None:
+    recorder = _Recording()
+    run_sync(
+        tmp_path / "a.db",
+        sync_config(sandbox.base_url, sandbox.admin_key),
+        transport=recorder,
+    )
+    (first_logs,) = [
+        url
+        for url in recorder.requests
+        if url.path.endswith("/logs/export") and "cursor" not in url.params
+    ]
+    server_time = _query(
+        tmp_path / "a.db", "SELECT value FROM meta WHERE key = 'server_time_ms'"
+    )[0][0]
+    expected = datetime.fromtimestamp(
+        int(server_time) // 1000 - 180 * 86_400, tz=UTC
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert first_logs.params["start_date"] == expected
+
+
+def test_a_bookmark_the_remote_no_longer_accepts_is_walked_again(
+    synced_db: Path, sandbox: Any
+) -> None:
+    before = table_checksums(synced_db)
+    conn = sqlite3.connect(synced_db)
+    conn.execute(
+        "UPDATE sync_state SET cursor = 'c1.not-a-cursor' WHERE source = 'logs'"
+    )
+    conn.commit()
+    conn.close()
+    summary = run_sync(synced_db, sync_config(sandbox.base_url, sandbox.admin_key))
+    assert (table_checksums(synced_db), summary.new_rows) == (before, 0)

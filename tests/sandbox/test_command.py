@@ -7,8 +7,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
+import pytest
 
 ARGS = ("--scale", "small", "--port", "0", "--now", "2026-06-01T12:00:00Z")
 
@@ -34,10 +36,17 @@ def _served(
         process.wait(timeout=20)
 
 
-def test_the_start_line_names_the_url_and_the_organisation() -> None:
+@pytest.fixture(scope="module")
+def default_run() -> Iterator[tuple[str, dict[str, Any]]]:
+    """One run with default settings: its start line and its stats."""
     with _served() as (_, line):
-        url = line.split()[2]
-        stats = httpx.get(url + "/sandbox/stats").json()
+        yield line, httpx.get(line.split()[2] + "/sandbox/stats").json()
+
+
+def test_the_start_line_names_the_url_and_the_organisation(
+    default_run: tuple[str, dict[str, Any]],
+) -> None:
+    line, stats = default_run
     assert line.startswith("sandbox: serving http://127.0.0.1:")
     assert stats["organization_id"] in line
 
@@ -67,9 +76,10 @@ def test_keys_from_the_environment_are_used_and_not_printed() -> None:
     assert "env-admin-key" not in line
 
 
-def test_the_default_keys_are_not_printed() -> None:
-    with _served() as (_, line):
-        pass
+def test_the_default_keys_are_not_printed(
+    default_run: tuple[str, dict[str, Any]],
+) -> None:
+    line, _ = default_run
     assert "the built-in default" in line
     assert "sandbox-admin-key" not in line
 

@@ -117,14 +117,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"agentmon sandbox: {error}", file=sys.stderr)
         return error.exit_code
     organization = running.world.organization
-    print(
-        f"sandbox: serving {running.base_url} for {organization.organization_id} "
-        f"({organization.name}), seed {config.seed}, scale {config.scale}; "
-        f"admin key {admin_source}, member key {member_source}; Ctrl-C stops",
-        flush=True,
-    )
     signal.signal(signal.SIGTERM, _interrupt)
+    # The line is printed inside the try, so that an interrupt arriving the
+    # moment a caller has read it still stops the sandbox cleanly.
     try:
+        print(
+            f"sandbox: serving {running.base_url} for {organization.organization_id} "
+            f"({organization.name}), seed {config.seed}, scale {config.scale}; "
+            f"admin key {admin_source}, member key {member_source}; Ctrl-C stops",
+            flush=True,
+        )
         running.wait()
     except KeyboardInterrupt:
         pass

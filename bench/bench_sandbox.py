@@ -56,7 +56,9 @@ def _generation(scale: str) -> dict[str, object]:
     return answer
 
 
-def _serving_rate(base_url: str, organization_id: str, stream: str) -> tuple[float, int]:
+def _serving_rate(
+    base_url: str, organization_id: str, stream: str
+) -> tuple[float, int]:
     """Records per second over one walk (bounded to 60 pages) of a stream."""
     import httpx
 

@@ -272,9 +272,10 @@ class World:
             "feedback": feedback,
         }
         views = {name: self._tables[name].append(rows) for name, rows in added.items()}
+        # The clock moves first, so that no reader sees data from after now.
+        self.clock.latest_event_ms = high
         for name, view in views.items():
             self._tables[name].publish(view)
-        self.clock.latest_event_ms = high
         self._snapshot = Snapshot(now_ms=self.clock.now_ms(), **views)
         return count
 

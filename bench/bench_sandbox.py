@@ -21,7 +21,8 @@ import json, resource, sys, time
 started = time.perf_counter()
 from sandbox.config import SandboxConfig, parse_iso_ms
 from sandbox.world import World
-world = World(SandboxConfig(seed=7, scale=sys.argv[1], now_ms=parse_iso_ms(sys.argv[2])))
+config = SandboxConfig(seed=7, scale=sys.argv[1], now_ms=parse_iso_ms(sys.argv[2]))
+world = World(config)
 seconds = time.perf_counter() - started
 snapshot = world.snapshot()
 print(json.dumps({

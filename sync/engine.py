@@ -186,9 +186,17 @@ def run_sync(
                     walk.salvage(error)
                 summary.seconds = time.monotonic() - started
                 outcome = "failed" if isinstance(error, Exception) else "interrupted"
-                finish_run(
-                    conn, path, run_id, now_ms(), outcome, _run_record(summary, error)
-                )
+                # The run's record must not hide the failure it records (a full
+                # disk or a lock would fail this write too).
+                with contextlib.suppress(StoreError):
+                    finish_run(
+                        conn,
+                        path,
+                        run_id,
+                        now_ms(),
+                        outcome,
+                        _run_record(summary, error),
+                    )
                 raise
             summary.seconds = time.monotonic() - started
             finish_run(conn, path, run_id, now_ms(), "ok", _run_record(summary, None))

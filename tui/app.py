@@ -52,6 +52,13 @@ class AgentmonApp(App[None]):
         Binding("p", "pick_period", "Period", tooltip="Choose the period"),
         Binding("s", "sync", "Sync", tooltip="Fetch what changed remotely"),
         Binding(
+            "f",
+            "flags",
+            "Flags",
+            show=False,
+            tooltip="Triage flagged responses across every agent (admins)",
+        ),
+        Binding(
             "S",
             "settings",
             "Settings",
@@ -141,6 +148,13 @@ class AgentmonApp(App[None]):
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_flags(self) -> None:
+        """Open the queue of flagged responses (it tells a member why not)."""
+        from tui.screens.flags import FlagsScreen
+
+        if not isinstance(self.screen, FlagsScreen):
+            self.push_screen(FlagsScreen())
 
     def action_settings(self) -> None:
         """Open the session-log settings (admins only)."""

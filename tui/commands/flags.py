@@ -141,7 +141,13 @@ def run_export(args: argparse.Namespace) -> int:
             written = write_file(Path(args.output), args.format, rows)
             print(f"wrote {written} flags to {args.output}", file=sys.stderr)
         else:
-            write_report(sys.stdout, args.format, rows)
+            try:
+                write_report(sys.stdout, args.format, rows)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # The reader stopped early (`| head`): not a failure of ours.
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
     finally:
         conn.close()
     return 0

@@ -5,10 +5,24 @@ output is parsed from ANSI, so names from the API (models, users) are shown in
 tables beside the charts instead, never as chart labels.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+import plotext._utility
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
+
+
+def _ordered_unique(data: object) -> list[object]:
+    """plotext's de-duplication, keeping the first occurrence's order."""
+    return list(dict.fromkeys(data))  # type: ignore[call-overload]
+
+
+# plotext removes duplicate points and tick labels through a set, whose order
+# follows Python's per-process string hashing; a chart then moves its tick
+# labels by a cell from one run to the next. Keeping the order makes a chart a
+# function of its data and size alone.
+plotext._utility.no_duplicates = _ordered_unique
 
 # The most x-axis labels a chart shows; more would overlap at 80 columns.
 MAX_TICKS = 5
@@ -28,7 +42,24 @@ def _ticks(count: int) -> list[int]:
     return sorted({round(step * number) for number in range(MAX_TICKS)})
 
 
-class TimeChart(PlotextPlot):
+class _Chart(PlotextPlot):
+    """A plot that is drawn afresh for every render.
+
+    plotext keeps layout state from the size it last drew at; rebuilding the
+    figure each time makes a chart depend only on its data and its size.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._draw: Callable[[], None] = lambda: None
+
+    def render(self) -> RenderResult:
+        self.plt.clear_figure()
+        self._draw()
+        return super().render()
+
+
+class TimeChart(_Chart):
     """One or more series over time buckets, as lines or bars."""
 
     DEFAULT_CSS = """
@@ -48,8 +79,24 @@ class TimeChart(PlotextPlot):
         bars: bool = False,
     ) -> None:
         """Draw `lines` (label -> one value per bucket; None is a gap)."""
+        copied = {label: list(values) for label, values in lines.items()}
+        starts = list(starts_ms)
+
+        def draw() -> None:
+            self._plot_lines(title, starts, bucket, copied, bars)
+
+        self._draw = draw
+        self.refresh()
+
+    def _plot_lines(
+        self,
+        title: str,
+        starts_ms: Sequence[int],
+        bucket: str,
+        lines: dict[str, list[float | None]],
+        bars: bool,
+    ) -> None:
         plt = self.plt
-        plt.clear_figure()
         plt.title(title)
         positions = list(range(len(starts_ms)))
         for label, values in lines.items():
@@ -80,10 +127,9 @@ class TimeChart(PlotextPlot):
         )
         if positions:
             plt.xlim(-0.5, len(positions) - 0.5)
-        self.refresh()
 
 
-class BarChart(PlotextPlot):
+class BarChart(_Chart):
     """Bars with our own labels: a distribution, a breakdown."""
 
     DEFAULT_CSS = """
@@ -95,9 +141,12 @@ class BarChart(PlotextPlot):
 
     def show(self, title: str, labels: Sequence[str], values: Sequence[float]) -> None:
         """Draw one bar per label."""
-        plt = self.plt
-        plt.clear_figure()
-        plt.title(title)
-        if labels:
-            plt.bar(list(labels), list(values), width=0.6, marker="hd")
+        labels, values = list(labels), list(values)
+
+        def draw() -> None:
+            self.plt.title(title)
+            if labels:
+                self.plt.bar(labels, values, width=0.6, marker="hd")
+
+        self._draw = draw
         self.refresh()

@@ -114,3 +114,15 @@ def test_an_unreadable_cache_file_is_rebuilt_from_the_database(
     persisted.write_bytes(b"not numpy")
 
     assert interactions(world) == 1
+
+
+def test_the_persisted_columns_are_readable_by_the_owner_only(
+    world: MetricsWorld,
+) -> None:
+    world.record(world.agent("app_a"), NOW_MS - HOUR_MS)
+    world.land()
+    interactions(world)
+
+    persisted = metrics_columns.cache_file_for(world.conn)
+
+    assert persisted is not None and persisted.stat().st_mode & 0o077 == 0

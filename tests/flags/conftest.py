@@ -40,3 +40,9 @@ def conn(flag_db: Path) -> Iterator[sqlite3.Connection]:
     connection = open_for_review(flag_db)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Pilot tests run on asyncio (anyio's pytest plugin runs the coroutines)."""
+    return "asyncio"

@@ -140,7 +140,8 @@ class ReviewScreen(Screen[None]):
     def _show_note_status(self) -> None:
         status = self.query_one("#review-note-status", Static)
         if self.note is not None:
-            line = Text(" Note ready: ", style="bold", end="")
+            line = Text(end="")
+            line.append(" Note ready: ", style="bold")
             line.append_text(inert(self.note, single_line=True))
             line.append(" — a/e/r/d saves it with the verdict", style="dim")
             status.update(line)
@@ -278,7 +279,8 @@ def title_line(detail: FlagDetail, position: int, total: int) -> Text:
 def meta_text(detail: FlagDetail) -> Text:
     """The agent, the session, who flagged it, when, and the comment."""
     row = detail.row
-    text = inert(row.agent_name or row.application_id, style="bold")
+    text = Text(end="")
+    text.append_text(inert(row.agent_name or row.application_id, style="bold"))
     text.append(f" · session {row.session_id}")
     text.append("\nFlagged ")
     text.append(local_time(row.flagged_at_ms))
@@ -308,7 +310,8 @@ def earlier_text(detail: FlagDetail) -> Text:
 
 def question_text(detail: FlagDetail) -> Text:
     """The user's message the flagged response answered."""
-    text = Text("User", style="bold", end="")
+    text = Text(end="")
+    text.append("User", style="bold")
     if detail.question is None:
         text.append("\n(no user message before it in the local copy)", style="dim")
         return text
@@ -319,7 +322,8 @@ def question_text(detail: FlagDetail) -> Text:
 
 def response_text(detail: FlagDetail) -> Text:
     """The flagged response, in full."""
-    text = Text("Agent · flagged", style="bold", end="")
+    text = Text(end="")
+    text.append("Agent · flagged", style="bold")
     if detail.response is None:
         text.append(
             "\n(the response is not in the local copy: it may be past its "
@@ -336,7 +340,8 @@ def verdicts_text(detail: FlagDetail) -> Text:
     """Every verdict on the flag, oldest first."""
     if not detail.verdicts:
         return Text("No verdict yet.", style="dim", end="")
-    text = Text("Verdicts", style="bold", end="")
+    text = Text(end="")
+    text.append("Verdicts", style="bold")
     for verdict in detail.verdicts:
         text.append("\n")
         text.append_text(verdict_line(verdict))

@@ -58,7 +58,8 @@ class VerdictConflictScreen(ModalScreen[str | None]):
         row = self.row
         if row is None:
             return Text("The flag is no longer in the local copy.", style="dim")
-        text = inert(row.agent_name or row.application_id, style="bold")
+        text = Text(end="")
+        text.append_text(inert(row.agent_name or row.application_id, style="bold"))
         text.append(f" · {row.reason} · flagged {local_time(row.flagged_at_ms)}")
         text.append(
             "\nKeep mine sends yours again on top of theirs at the next sync; "
@@ -80,7 +81,8 @@ class VerdictConflictScreen(ModalScreen[str | None]):
 
 def verdict_block(title: str, verdict: Verdict) -> Text:
     """One side of the conflict: state, reviewer, time and note."""
-    text = Text(f"{title:<7}", style="bold", end="")
+    text = Text(end="")
+    text.append(f"{title:<7}", style="bold")
     text.append(verdict.state, style="bold reverse")
     text.append("  ")
     text.append_text(inert(verdict.decided_by_name or verdict.decided_by or "?"))

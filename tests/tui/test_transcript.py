@@ -207,7 +207,7 @@ async def test_view_flagged_narrows_to_the_flagged_responses(
     async with app.run_test(size=SIZE) as pilot:
         view = await open_transcript(app, pilot)
         await pilot.press("f")
-        assert [entry.message_id[-2:] for entry in view.entries] == ["05", "17", "33"]
+        assert view.entries == [5, 17, 33]
         assert "turn 5 says hello" in screen_text(view)
         assert "turn 4 says hello" not in screen_text(view)
 
@@ -248,8 +248,9 @@ async def test_enter_on_a_flagged_response_shows_it_in_context(
         view = await open_transcript(app, pilot)
         await pilot.press("f", "n", "enter")
         assert len(view.entries) == 40
-        assert view.cursor_entry is not None
-        assert view.cursor_entry.message_id.endswith("00017")
+        message = view.message_at(view.cursor)
+        assert message is not None
+        assert message.message_id == f"msg_{SESSION}_00017"
         text = screen_text(view)
         assert "turn 16 says hello" in text.split("turn 17 says hello")[0]
         assert "Message 18 of 40" in _status(app)

@@ -19,17 +19,28 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from store.transcripts import (
-    IndexEntry,
     SessionSummary,
+    TranscriptIndex,
     TranscriptMessage,
+    find_message,
+    messages_at,
     session_summary,
     transcript_index,
-    transcript_messages,
 )
+from tui.app import DataChanged
 from tui.inert import inert
 from tui.widgets import format as fmt
 from tui.widgets.header import StatusHeader
 from tui.widgets.transcript_view import TranscriptView
+
+MEMBER_REASON = (
+    "Session logs are visible to organisation admins only: this database was "
+    "synced with a member key, which cannot read them."
+)
+MISSING_REASON = (
+    "This session is not in the local copy: it may be outside its agent's "
+    "retention, or not synced yet."
+)
 
 
 class TranscriptScreen(Screen[None]):
@@ -48,10 +59,8 @@ class TranscriptScreen(Screen[None]):
         self.session_id = session_id
         self.first_message_id = message_id
         self.summary: SessionSummary | None = None
+        self.index = TranscriptIndex(seqs=[], flag_counts={})
         self.flagged_only = False
-        self._all: list[IndexEntry] = []
-        self._flagged: list[IndexEntry] = []
-        self._position: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         """The session's summary and the flagged button, the status, the view."""
@@ -70,21 +79,41 @@ class TranscriptScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Read the session's index and show its first screen."""
-        view = self.query_one(TranscriptView)
         if getattr(self.app, "role", "unknown") != "member":
             self.summary = session_summary(self._database(), self.session_id)
         if self.summary is None:
             self._show_missing()
             return
-        self._set_labels(view, self.summary)
-        self._all = transcript_index(self._database(), self.session_id)
-        self._flagged = [entry for entry in self._all if entry.is_flagged]
-        self._position = {entry.message_id: i for i, entry in enumerate(self._all)}
+        view = self.query_one(TranscriptView)
+        view.set_labels(
+            user=self.summary.user_name or self.summary.user_id or "User",
+            agent=self.summary.agent_name or "Agent",
+        )
         self.query_one("#transcript-summary", Static).update(self._summary_text())
-        self.query_one(Button).disabled = not self._flagged
-        cursor = self._position.get(self.first_message_id or "", 0)
-        view.show(self._all, cursor=cursor)
+        cursor = 0
+        self._read_index()
+        if self.first_message_id is not None:
+            found = find_message(
+                self._database(), self.index, self.session_id, self.first_message_id
+            )
+            cursor = found or 0
+        self._show_all(cursor)
         view.focus()
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        """A sync landed: read the index again, staying on the same message."""
+        if self.summary is None:
+            return
+        view = self.query_one(TranscriptView)
+        message = view.message_at(view.cursor)
+        self._read_index()
+        cursor = 0
+        if message is not None:
+            found = find_message(
+                self._database(), self.index, self.session_id, message.message_id
+            )
+            cursor = found or 0
+        self._show_all(cursor)
 
     # --- reading -----------------------------------------------------------
 
@@ -93,16 +122,20 @@ class TranscriptScreen(Screen[None]):
         database: sqlite3.Connection = self.app.db  # type: ignore[attr-defined]
         return database
 
-    def _load(self, message_ids: Sequence[str]) -> list[TranscriptMessage]:
-        """One page of full messages for the view."""
-        return transcript_messages(self._database(), message_ids)
+    def _read_index(self) -> None:
+        """Where every message sits, and which are flagged."""
+        self.index = transcript_index(self._database(), self.session_id)
+        self.query_one(Button).disabled = not self.index.flag_counts
+        self.refresh_bindings()
 
-    def _set_labels(self, view: TranscriptView, summary: SessionSummary) -> None:
-        """Name the speakers: the end user, and the agent."""
-        view.set_labels(
-            user=summary.user_name or summary.user_id or "User",
-            agent=summary.agent_name or "Agent",
-        )
+    def _load(self, positions: Sequence[int]) -> dict[int, TranscriptMessage]:
+        """One page of full messages for the view."""
+        return messages_at(self._database(), self.session_id, self.index, positions)
+
+    @property
+    def flagged(self) -> list[int]:
+        """The positions of the flagged responses."""
+        return self.index.flagged_positions
 
     def _summary_text(self) -> Text:
         """The session in one line: agent, user, when it started."""
@@ -119,21 +152,13 @@ class TranscriptScreen(Screen[None]):
 
     def _show_missing(self) -> None:
         """Say why there is nothing to show."""
-        role = getattr(self.app, "role", "unknown")
-        if role == "member":
-            reason = (
-                "Session logs are visible to organisation admins only: this "
-                "database was synced with a member key, which cannot read them."
-            )
-        else:
-            reason = (
-                "This session is not in the local copy: it may be outside its "
-                "agent's retention, or not synced yet."
-            )
+        member = getattr(self.app, "role", "unknown") == "member"
         self.query_one("#transcript-summary", Static).update(
             inert(self.session_id, single_line=True)
         )
-        self.query_one("#transcript-status", Static).update(reason)
+        self.query_one("#transcript-status", Static).update(
+            MEMBER_REASON if member else MISSING_REASON
+        )
         self.query_one(Button).disabled = True
 
     # --- following the cursor -------------------------------------------------
@@ -143,29 +168,29 @@ class TranscriptScreen(Screen[None]):
     ) -> None:
         """Say where the reader is, and what Enter or n/p would do."""
         status = self.query_one("#transcript-status", Static)
+        total = len(self.index)
+        flagged = len(self.flagged)
         if self.flagged_only:
             status.update(
-                f"Flagged response {event.index + 1:,} of {len(self._flagged):,}"
+                f"Flagged response {event.index + 1:,} of {flagged:,}"
                 " · Enter shows it in context · Esc shows all messages"
             )
-        elif not self._all:
+        elif not total:
             status.update("This session has no messages in the local copy.")
         else:
-            flagged = len(self._flagged)
             note = (
                 f"{flagged:,} flagged: n/p step through them"
                 if flagged
                 else "no flagged responses"
             )
-            status.update(f"Message {event.index + 1:,} of {len(self._all):,} · {note}")
-        self.refresh_bindings()
+            status.update(f"Message {event.index + 1:,} of {total:,} · {note}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer only what applies: Enter in the flagged view, n/p with flags."""
         if action == "show_in_context":
             return self.flagged_only
         if action in {"toggle_flagged", "next_flagged", "previous_flagged"}:
-            return bool(self._flagged) or None
+            return bool(self.flagged) or None
         return True
 
     # --- actions ---------------------------------------------------------------
@@ -177,26 +202,22 @@ class TranscriptScreen(Screen[None]):
 
     def action_toggle_flagged(self) -> None:
         """View flagged responses, or go back to all messages."""
-        if not self._flagged:
+        if not self.flagged:
             self.notify("No response in this session is flagged.")
             return
-        view = self.query_one(TranscriptView)
-        current = view.cursor_entry
+        position = self.query_one(TranscriptView).cursor_position or 0
         if self.flagged_only:
-            self._show_all(current.message_id if current else None)
+            self._show_all(position)
             return
         self.flagged_only = True
         self.query_one(Button).label = "View all messages"
-        start = self._position.get(current.message_id, 0) if current else 0
+        self.refresh_bindings()
         cursor = next(
-            (
-                i
-                for i, entry in enumerate(self._flagged)
-                if self._position[entry.message_id] >= start
-            ),
-            0,
+            (i for i, flagged in enumerate(self.flagged) if flagged >= position), 0
         )
-        view.show(self._flagged, cursor=cursor)
+        self.query_one(TranscriptView).show(
+            self.flagged, cursor=cursor, flag_counts=self.index.flag_counts
+        )
 
     def action_next_flagged(self) -> None:
         """Step to the next flagged response."""
@@ -208,43 +229,42 @@ class TranscriptScreen(Screen[None]):
 
     def action_show_in_context(self) -> None:
         """Show the highlighted flagged response in its conversation."""
-        entry = self.query_one(TranscriptView).cursor_entry
-        if self.flagged_only and entry is not None:
-            self._show_all(entry.message_id)
+        position = self.query_one(TranscriptView).cursor_position
+        if self.flagged_only and position is not None:
+            self._show_all(position)
 
     def action_back(self) -> None:
         """Leave the flagged view, or the screen."""
         if self.flagged_only:
-            entry = self.query_one(TranscriptView).cursor_entry
-            self._show_all(entry.message_id if entry else None)
+            self._show_all(self.query_one(TranscriptView).cursor_position or 0)
         else:
             self.app.pop_screen()
 
     def _step_flagged(self, step: int) -> None:
         """Move to the flagged response `step` away from the cursor."""
         view = self.query_one(TranscriptView)
-        if not self._flagged:
+        if not self.flagged:
             return
         if self.flagged_only:
             view.move_cursor(view.cursor + step)
             return
-        flagged_positions = [
-            self._position[entry.message_id] for entry in self._flagged
-        ]
         if step > 0:
-            target = next((i for i in flagged_positions if i > view.cursor), None)
+            target = next((i for i in self.flagged if i > view.cursor), None)
         else:
-            target = next(
-                (i for i in reversed(flagged_positions) if i < view.cursor), None
-            )
+            target = next((i for i in reversed(self.flagged) if i < view.cursor), None)
         if target is None:
             self.notify("No more flagged responses this way.")
             return
         view.move_cursor(target, context=True)
 
-    def _show_all(self, message_id: str | None) -> None:
-        """Back to the whole conversation, at `message_id` in context."""
-        self.flagged_only = False
+    def _show_all(self, position: int) -> None:
+        """The whole conversation, at `position` in context."""
+        if self.flagged_only:
+            self.flagged_only = False
+            self.refresh_bindings()
         self.query_one(Button).label = "View flagged responses"
-        cursor = self._position.get(message_id or "", 0)
-        self.query_one(TranscriptView).show(self._all, cursor=cursor)
+        self.query_one(TranscriptView).show(
+            list(range(len(self.index))),
+            cursor=position,
+            flag_counts=self.index.flag_counts,
+        )

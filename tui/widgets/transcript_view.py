@@ -1,11 +1,11 @@
 """A virtual view of a session's transcript: only what is on screen is drawn.
 
-The view holds one small index row per message (`store.transcripts.IndexEntry`)
-and reads full messages a page at a time through a loader. Each page is
-wrapped to the view's width once and its lines are cached; a message not yet
-laid out counts with a height estimated from the size of its content, and
-when its page is laid out the message at the top of the screen stays put, so
-the view never jumps under the reader.
+The view shows a list of message positions (see `store.transcripts`) and
+reads full messages a page at a time through a loader. Each page is wrapped to
+the view's width once and its lines are cached; a message not yet laid out
+counts with the typical height of those laid out so far, and when its page is
+laid out the message at the top of the screen stays put, so the view never
+jumps under the reader.
 
 Content is untrusted: it goes through `tui.inert` and is styled here (code
 fences, headings, inline code, list markers) over the literal text, never
@@ -15,7 +15,7 @@ parsed as markup.
 import re
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
@@ -32,19 +32,26 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.transcripts import AgentResponse, Flag, IndexEntry, TranscriptMessage
+from store.transcripts import AgentResponse, Flag, TranscriptMessage
 from tui.inert import clean, inert
 
-# Messages per page: read from the store and wrapped together.
-PAGE_SIZE = 24
+# Messages per page read from the store at once.
+PAGE_SIZE = 8
 
-# Laid-out pages kept; the rest are read again when the reader comes back.
-CACHED_PAGES = 40
+# Pages of messages kept, and messages laid out kept; the rest are read and
+# wrapped again when the reader comes back.
+CACHED_PAGES = 120
+CACHED_LAYOUTS = 1_000
 
 # Columns left of each line: a coloured bar telling the speakers apart.
 GUTTER = 2
 
-Loader = Callable[[Sequence[str]], list[TranscriptMessage]]
+# Positions in, the messages held at them out (missing ones left out).
+Loader = Callable[[Sequence[int]], dict[int, TranscriptMessage]]
+
+# A message's height before it is laid out, until some are: header, two lines
+# of text and the gap.
+FIRST_ESTIMATE = 4
 
 _HEADING = re.compile(r"#{1,6}\s")
 _LIST_MARKER = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s")
@@ -151,12 +158,17 @@ class TranscriptView(ScrollView, can_focus=True):
         self._loader = loader
         self._user_label = clean(user_label, single_line=True)
         self._agent_label = clean(agent_label, single_line=True)
-        self._entries: list[IndexEntry] = []
+        self._entries: list[int] = []
+        self._flag_counts: Mapping[int, int] = {}
         self._heights: list[int] = []
         self._exact: list[bool] = []
         self._offsets: list[int] = [0]
-        self._messages: OrderedDict[int, dict[str, TranscriptMessage]] = OrderedDict()
-        self._lines: OrderedDict[int, list[list[Strip]]] = OrderedDict()
+        self._typical = FIRST_ESTIMATE
+        self._measured_lines = 0
+        self._measured_count = 0
+        self._messages: OrderedDict[int, dict[int, TranscriptMessage]] = OrderedDict()
+        # Message index -> (role, its lines at the layout width).
+        self._lines: OrderedDict[int, tuple[str, list[Strip]]] = OrderedDict()
         self._layout_width = 0
         self._settling = False
         self._styles: _Styles | None = None
@@ -174,24 +186,42 @@ class TranscriptView(ScrollView, can_focus=True):
     # --- what the view shows ---------------------------------------------
 
     @property
-    def entries(self) -> list[IndexEntry]:
-        """The messages shown, in order."""
+    def entries(self) -> list[int]:
+        """The positions of the messages shown, in order."""
         return self._entries
 
     @property
-    def cursor_entry(self) -> IndexEntry | None:
-        """The highlighted message, if there is any message."""
+    def cursor_position(self) -> int | None:
+        """The position of the highlighted message, if there is any message."""
         if not self._entries:
             return None
         return self._entries[self.cursor]
 
-    def show(self, entries: list[IndexEntry], *, cursor: int = 0) -> None:
-        """Show these messages, highlighting the one at `cursor` in context."""
+    def message_at(self, index: int) -> TranscriptMessage | None:
+        """The `index`-th message shown, read through the loader if need be."""
+        if not 0 <= index < len(self._entries):
+            return None
+        return self._message(index)
+
+    def show(
+        self,
+        entries: list[int],
+        *,
+        cursor: int = 0,
+        flag_counts: Mapping[int, int] | None = None,
+    ) -> None:
+        """Show the messages at these positions, the one at `cursor` in context.
+
+        `flag_counts` (position -> flags) lets heights be estimated with the
+        flag lines before a page is read.
+        """
         self._entries = entries
+        self._flag_counts = flag_counts or {}
         self._messages.clear()
         self._lines.clear()
         self._exact = [False] * len(entries)
-        self._heights = self._estimates(entries)
+        self._heights = [0] * len(entries)
+        self._heights = self._estimates()
         self._recount()
         self.cursor = max(0, min(cursor, len(entries) - 1))
         self._scroll_now(0)
@@ -274,9 +304,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self._entries or viewport <= 0:
             return
         for _ in range(4):
-            first_page = max(0, index - 1) // PAGE_SIZE
-            for page in range(first_page, index // PAGE_SIZE + 1):
-                self._ensure_page(page)
+            self._lay_out(range(max(0, index - 1), index + 1))
             self._recount()
             top, bottom = self._offsets[index], self._offsets[index + 1]
             current = int(self.scroll_y)
@@ -319,11 +347,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self._layout_width = self._body_width()
         self._lines.clear()
         self._exact = [False] * len(self._entries)
-        self._heights = self._estimates(self._entries)
+        self._typical = FIRST_ESTIMATE
+        self._measured_lines = self._measured_count = 0
+        self._heights = self._estimates()
         self._recount()
         if anchor is not None:
             index, within = anchor
-            self._ensure_page(index // PAGE_SIZE)
+            self._lay_out([index])
             self._recount()
             within = min(within, self._heights[index] - 1)
             self._scroll_now(self._offsets[index] + within)
@@ -354,13 +384,13 @@ class TranscriptView(ScrollView, can_focus=True):
         return index, top - self._offsets[index]
 
     def _settle(self, previous_y: float | None = None) -> None:
-        """Lay out every page the screen shows, without moving what was shown.
+        """Lay out every message the screen shows, without moving what was shown.
 
         The anchor is the message that was at the top before the scroll (at
         `previous_y`), and the distance scrolled from it: when laying out
         fixes the heights of messages above it, the new top follows, so that
         a page up or down moves exactly a page through the real lines. Each
-        pass lays out at least one page or stops.
+        pass lays out at least one message or stops.
         """
         if self._settling or not self._entries or not self._body_width():
             return
@@ -381,15 +411,10 @@ class TranscriptView(ScrollView, can_focus=True):
                 last = self._entry_at(max(bottom, 0))
                 if first is None or last is None:
                     break
-                missing = [
-                    page
-                    for page in range(first // PAGE_SIZE, last // PAGE_SIZE + 1)
-                    if page not in self._lines
-                ]
+                missing = [i for i in range(first, last + 1) if i not in self._lines]
                 if not missing:
                     break
-                for page in missing:
-                    self._ensure_page(page)
+                self._lay_out(missing)
                 self._recount()
                 self._scroll_now(self._offsets[anchor_index] + anchor_line + distance)
         finally:
@@ -401,12 +426,13 @@ class TranscriptView(ScrollView, can_focus=True):
         """Columns available to a message's text."""
         return max(0, self.scrollable_content_region.width - GUTTER)
 
-    def _estimates(self, entries: Sequence[IndexEntry]) -> list[int]:
-        """Messages' heights before wrapping: header, flags, body and gap."""
-        width = max(1, self._layout_width or self._body_width() or 78)
+    def _estimates(self) -> list[int]:
+        """Every message's height: exact when laid out, else the typical one."""
+        typical, flags = self._typical, self._flag_counts
+        heights, exact = self._heights, self._exact
         return [
-            3 + entry.flag_count + entry.newline_count + entry.content_length // width
-            for entry in entries
+            heights[index] if exact[index] else typical + flags.get(position, 0)
+            for index, position in enumerate(self._entries)
         ]
 
     def _recount(self) -> None:
@@ -421,42 +447,55 @@ class TranscriptView(ScrollView, can_focus=True):
             return None
         return bisect_right(self._offsets, line) - 1
 
-    def _ensure_page(self, page: int) -> None:
-        """Read and wrap page `page` if it is not laid out at this width."""
-        if page in self._lines:
-            self._lines.move_to_end(page)
-            return
+    def _lay_out(self, indexes: Sequence[int]) -> None:
+        """Wrap these messages at the view's width, those not laid out yet.
+
+        Heights become exact; the typical height of the rest follows what has
+        been measured so far.
+        """
         width = self._body_width()
         if width <= 0:
             return
         self._layout_width = width
-        start = page * PAGE_SIZE
-        entries = self._entries[start : start + PAGE_SIZE]
-        messages = self._page_messages(page, entries)
         styles = self._current_styles()
         console = self.app.console
         labels = (self._user_label, self._agent_label)
-        laid_out = [
-            _layout(messages.get(entry.message_id), width, styles, console, labels)
-            for entry in entries
-        ]
-        self._lines[page] = laid_out
-        for offset, lines in enumerate(laid_out):
-            self._heights[start + offset] = len(lines)
-            self._exact[start + offset] = True
-        while len(self._lines) > CACHED_PAGES:
+        for index in indexes:
+            if index in self._lines:
+                self._lines.move_to_end(index)
+                continue
+            message = self._message(index)
+            lines = _layout(message, width, styles, console, labels)
+            self._lines[index] = (message.role if message else "", lines)
+            if not self._exact[index]:
+                flags = len(message.flags) if message else 0
+                self._measured_lines += len(lines) - flags
+                self._measured_count += 1
+            self._heights[index] = len(lines)
+            self._exact[index] = True
+        while len(self._lines) > CACHED_LAYOUTS:
             self._lines.popitem(last=False)
+        typical = max(1, round(self._measured_lines / max(1, self._measured_count)))
+        if typical != self._typical:
+            self._typical = typical
+            self._heights = self._estimates()
+
+    def _message(self, index: int) -> TranscriptMessage | None:
+        """The message shown at `index`, from its page."""
+        page = index // PAGE_SIZE
+        start = page * PAGE_SIZE
+        messages = self._page_messages(page, self._entries[start : start + PAGE_SIZE])
+        return messages.get(self._entries[index])
 
     def _page_messages(
-        self, page: int, entries: list[IndexEntry]
-    ) -> dict[str, TranscriptMessage]:
-        """The full messages of a page, read through the loader once."""
+        self, page: int, entries: list[int]
+    ) -> dict[int, TranscriptMessage]:
+        """The full messages of a page, by position, read through the loader once."""
         if page in self._messages:
             self._messages.move_to_end(page)
             return self._messages[page]
-        messages = self._loader([entry.message_id for entry in entries])
+        self._messages[page] = self._loader(entries)
         self.pages_read += 1
-        self._messages[page] = {message.message_id: message for message in messages}
         while len(self._messages) > CACHED_PAGES:
             self._messages.popitem(last=False)
         return self._messages[page]
@@ -464,7 +503,6 @@ class TranscriptView(ScrollView, can_focus=True):
     def _current_styles(self) -> _Styles:
         """The styles for laying out, read from the stylesheet once per theme."""
         if self._styles is None:
-
             # Full styles, not partial ones: theme colours with alpha (muted
             # text) are only blended with the background in full styles.
             def part(name: str) -> Style:
@@ -503,19 +541,17 @@ class TranscriptView(ScrollView, can_focus=True):
         index = self._entry_at(line)
         if index is None:
             return Strip.blank(width, styles.base)
-        page = index // PAGE_SIZE
-        if page not in self._lines:
+        if index not in self._lines:
             # Drawn before a settle could run (the first frame after a jump):
             # lay out now, and settle once the frame is out.
-            self._ensure_page(page)
+            self._lay_out([index])
             self._recount()
             self.call_after_refresh(self._settle_and_refresh)
-        lines = self._lines[page][index % PAGE_SIZE]
+        role, lines = self._lines[index]
         within = line - self._offsets[index]
         if within >= len(lines):
             return Strip.blank(width, styles.base)
         body = lines[within]
-        entry = self._entries[index]
         is_gap = within == len(lines) - 1
         if index == self.cursor and not is_gap:
             bar = Strip([Segment("┃ ", styles.base + styles.cursor_bar)])
@@ -525,7 +561,7 @@ class TranscriptView(ScrollView, can_focus=True):
         elif is_gap:
             bar = Strip.blank(GUTTER, styles.base)
         else:
-            role_bar = styles.user_bar if entry.role == "user" else styles.agent_bar
+            role_bar = styles.user_bar if role == "user" else styles.agent_bar
             bar = Strip([Segment("▌ ", styles.base + role_bar)])
         return Strip.join([bar, body]).adjust_cell_length(width, styles.base)
 

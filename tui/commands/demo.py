@@ -75,7 +75,7 @@ def start_demo(db_value: str | None, *, progress: Any = None) -> DemoWorld:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the demo and print its sync summary; 0 on success."""
+    """Build the demo, print its sync summary and, in a terminal, open the app."""
     from sync.log import configure_file_log
     from tui.commands.sync import ProgressPrinter
 
@@ -88,6 +88,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         print("\n".join(world.summary.lines()))
         print(f"demo database: {world.db_path}")
+        # In a terminal the demo opens the app, with the sandbox still running
+        # so that syncs and settings changes from inside the app reach it.
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from tui.commands.app import open_app
+
+            return open_app(world.db_path, sync_config=world.config)
     finally:
         world.stop()
     return 0

@@ -55,6 +55,7 @@ class AgentScreen(Screen[None]):
                 application_id, application_id, "unknown", "unknown", None
             )
         self.agent = agent
+        self._figures_shown = False
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -81,17 +82,27 @@ class AgentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "period", lambda _period: self.reload(), init=False)
-        self.show_figures()
         self.query_one(SessionLogsPane).focus_list()
 
     def reload(self) -> None:
         """Every tab re-reads the store for the current period."""
         self.query_one(SessionLogsPane).reload()
+        self._figures_shown = False
+        self.show_figures()
+
+    def on_tabbed_content_tab_activated(self) -> None:
+        """The metric tabs' figures are computed when one is first shown."""
         self.show_figures()
 
     def show_figures(self) -> None:
-        """Compute the period's figures once and hand them to the metric tabs."""
-        if not self.agent.is_deployed:
+        """Compute the period's figures once and hand them to the metric tabs.
+
+        Only while a metric tab is showing: Session logs, the first tab, then
+        never waits for percentiles it does not show.
+        """
+        if self._figures_shown or not self.agent.is_deployed:
+            return
+        if self.query_one(TabbedContent).active == "sessions":
             return
         from store import metrics
 
@@ -101,6 +112,7 @@ class AgentScreen(Screen[None]):
         )
         for pane in self.query(MetricsPane):
             pane.show_overview(overview)
+        self._figures_shown = True
 
     def action_show_tab(self, tab: str) -> None:
         """Switch to a tab by its id."""

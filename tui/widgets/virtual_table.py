@@ -16,7 +16,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -27,6 +28,8 @@ RowT_co = TypeVar("RowT_co", covariant=True)
 
 PAGE_SIZE = 200
 CACHED_PAGES = 8
+STRIP_CACHE = 400
+NULL_STYLE = Style()
 NARROW_BELOW = 120
 
 
@@ -52,6 +55,16 @@ class EmptySource:
     def fetch(self, start: int, limit: int) -> Sequence[Any]:
         """Always nothing."""
         return []
+
+
+@dataclass(frozen=True)
+class _FrameStyles:
+    """The table's styles for one frame."""
+
+    base: Style
+    header: Style = NULL_STYLE
+    cursor: Style = NULL_STYLE
+    empty: Style = NULL_STYLE
 
 
 @dataclass(frozen=True)
@@ -165,6 +178,9 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         self._source: RowSource[RowT] = EmptySource()
         self._row_count = 0
         self._pages: OrderedDict[int, Sequence[RowT]] = OrderedDict()
+        # Drawn rows by (position, width, under the cursor), for repaints.
+        self._strips: LRUCache[tuple[int, int, bool], Strip] = LRUCache(STRIP_CACHE)
+        self._styles: _FrameStyles | None = None
 
     # --- the source ---------------------------------------------------------
 
@@ -177,6 +193,7 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         """Show `source` instead; the cursor goes to the top unless kept."""
         self._source = source
         self._pages.clear()
+        self._strips.clear()
         self._row_count = source.count()
         self.virtual_size = Size(self.size.width, self._row_count + 1)
         if keep_cursor:
@@ -218,6 +235,7 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
     # --- drawing ------------------------------------------------------------
 
     def on_resize(self) -> None:
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, self._row_count + 1)
 
     def _widths(self, total: int) -> list[int]:
@@ -264,31 +282,55 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
             cells.append(Text(title, end=""))
         return cells
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Styles are looked up once per frame rather than once per line.
+        self._styles = _FrameStyles(
+            base=self.rich_style,
+            header=self.get_component_rich_style("virtual-table--header"),
+            cursor=self.get_component_rich_style("virtual-table--cursor"),
+            empty=self.get_component_rich_style("virtual-table--empty"),
+        )
+        return super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._styles or _FrameStyles(self.rich_style)
+        base = styles.base
         if y == 0:
-            header = self.get_component_rich_style("virtual-table--header")
-            return self._line(self._header_cells(width), base + header, width)
+            return self._line(self._header_cells(width), base + styles.header, width)
         index = round(self.scroll_offset.y) + y - 1
         if self._row_count == 0:
             if y == 1:
-                empty = self.get_component_rich_style("virtual-table--empty")
                 text = Text(" " + self.empty_text, end="")
                 segments = list(text.render(self.app.console))
                 return (
                     Strip(segments)
-                    .apply_style(base + empty)
+                    .apply_style(base + styles.empty)
                     .adjust_cell_length(width, base)
                 )
             return Strip.blank(width, base)
+        is_cursor = index == self.cursor_row
+        key = (index, width, is_cursor)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
-        style = base
-        if index == self.cursor_row:
-            style = base + self.get_component_rich_style("virtual-table--cursor")
-        return self._line([column.cell(row) for column in self.columns], style, width)
+        style = base + styles.cursor if is_cursor else base
+        strip = self._line([column.cell(row) for column in self.columns], style, width)
+        self._strips[key] = strip
+        return strip
 
     # --- the cursor ---------------------------------------------------------
 

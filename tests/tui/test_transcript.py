@@ -448,3 +448,29 @@ async def test_paging_up_from_the_end_shows_every_turn_once_and_in_order(
             view.action_page_up()
         assert seen == list(range(2_999, 2_999 - len(seen), -1))
         assert len(seen) > 100
+
+
+# --- the whole journey, keys only ------------------------------------------------
+
+
+async def test_from_the_agents_to_a_flagged_response_in_context_by_keys(
+    synced_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """Filter to an agent, open it, keep flagged sessions, open one, narrow to
+    its flagged responses, step, and Enter shows the response in context."""
+    app = make_app(synced_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"campaign", "enter", "enter")
+        await pilot.press("f", "enter")
+        assert isinstance(app.screen, TranscriptScreen)
+        view = app.screen.query_one(TranscriptView)
+        flagged = app.screen.flagged
+        assert flagged
+        await pilot.press("f")
+        assert view.entries == flagged
+        assert _status(app).startswith(f"Flagged response 1 of {len(flagged)}")
+        await pilot.press("n", "p", "enter")
+        assert view.entries == list(range(len(app.screen.index)))
+        assert view.cursor == flagged[0]
+        assert "⚑ Flagged" in screen_text(view)
+        assert _status(app).startswith(f"Message {flagged[0] + 1} of ")

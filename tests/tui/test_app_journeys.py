@@ -319,3 +319,18 @@ async def test_a_palette_command_runs_its_action(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one(TabbedContent).active == "performance"
+
+
+async def test_an_admin_opens_settings_and_usage_with_their_keys(
+    world_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """S pushes the settings screen and U organisation usage, Escape comes back."""
+    from tui.screens.settings import SettingsScreen
+    from tui.screens.usage import UsageScreen
+
+    app = make_app(world_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("escape", "U")
+        assert isinstance(app.screen, UsageScreen)

@@ -25,6 +25,7 @@ def hostile_db(tmp_path: Path) -> Path:
         ],
         user_names=HOSTILE_NAMES,
         sessions_per_agent=len(HOSTILE_NAMES),
+        model="[@click=app.quit]model[/] \x1b[31mred",
     )
     return world.build(tmp_path / "hostile.db")
 
@@ -79,4 +80,30 @@ async def test_clicking_a_hostile_name_runs_nothing(
         )
         await pilot.click(offset=(5, row))
         await pilot.pause()
+        assert app.is_running
+
+
+async def test_engagement_shows_hostile_top_users_literally(
+    hostile_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """The top users table on the Engagement tab shows names as typed."""
+    app = make_app(hostile_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("p", "end", "up", "enter", "enter", "2")
+        text, _styles = _screen(app)
+        shown = [
+            name for name in HOSTILE_NAMES if clean(name, single_line=True) in text
+        ]
+        assert len(shown) == 5  # the top five users
+        _assert_inert(app, shown)
+
+
+async def test_usage_shows_a_hostile_model_name_literally(
+    hostile_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """The by-model table shows the model as received, escape replaced."""
+    app = make_app(hostile_db)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("p", "end", "up", "enter", "enter", "4")
+        _assert_inert(app, ["[@click=app.quit]model[/] \x1b[31mred"])
         assert app.is_running

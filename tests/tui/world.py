@@ -62,6 +62,7 @@ class World:
         default_factory=lambda: [f"User {number:02d}" for number in range(12)]
     )
     sessions_per_agent: int = 40
+    model: str = "palmyra-x5"
     synced_minutes_ago: int | None = 4
     seed: int = 7
 
@@ -157,7 +158,7 @@ class World:
                             user_id,
                             chance.randint(300, 4000),
                             status,
-                            "palmyra-x5",
+                            self.model,
                             500,
                             200,
                             700,

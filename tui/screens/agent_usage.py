@@ -71,7 +71,7 @@ def _figures(current: "Usage", previous: "Usage") -> Group:
         f"{fmt.count(previous.total_tokens)} tokens"
     )
     table = Table(box=None, padding=(0, 1), show_edge=False)
-    table.add_column(Text("By model"), no_wrap=True, max_width=30)
+    table.add_column(Text("By model"), no_wrap=True, max_width=40)
     table.add_column(Text("Responses"), justify="right")
     table.add_column(Text("Prompt"), justify="right")
     table.add_column(Text("Completion"), justify="right")

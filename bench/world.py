@@ -113,6 +113,7 @@ def keep_in_cache(synced: Path, scale: str) -> Path:
         _ensure_cache()
         partial = target.with_name(target.name + ".partial")
         shutil.copyfile(synced, partial)
+        partial.chmod(0o600)
         partial.replace(target)
     return target
 

@@ -8,6 +8,10 @@ the local one. Its messages and flags go with it. Agents whose retention is
 A message or flag may arrive before its session (the streams are separate);
 such an orphan is judged by its own time, which can only be later than its
 session's start, so an orphan older than the cutoff is certainly expired.
+
+Known limit: what the purge removed does not come back if the retention is
+raised again later, because the export streams resume past it; a fresh
+database (a first sync) fetches whatever the remote still keeps.
 """
 
 import sqlite3

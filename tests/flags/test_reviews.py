@@ -558,3 +558,28 @@ def test_only_an_admin_copy_may_review(member_flag_db: Path) -> None:
             reviews.require_admin(member)
     finally:
         member.close()
+
+
+def test_the_review_connection_leaves_checkpoints_to_the_background(
+    conn: sqlite3.Connection,
+) -> None:
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+
+def test_a_background_checkpoint_puts_the_verdicts_in_the_main_file(
+    conn: sqlite3.Connection, flag_db: Path
+) -> None:
+    reviews.record_verdict(conn, flag_db, "flg_0001", "resolved")
+
+    def in_main_file() -> int:
+        # `immutable` reads the main file alone, never the WAL.
+        main = sqlite3.connect(f"file:{flag_db}?immutable=1", uri=True)
+        try:
+            return int(main.execute("SELECT count(*) FROM flag_verdicts").fetchone()[0])
+        finally:
+            main.close()
+
+    before = in_main_file()
+    reviews.checkpoint(flag_db)
+
+    assert (before, in_main_file()) == (0, 1)

@@ -50,6 +50,8 @@ STATE_KEYS = {
 }
 SYNC_MARKS = {"pending": "↑", "conflict": "!", "rejected": "✗"}
 HOUR_MS = 3_600_000
+# Verdicts between two background WAL checkpoints (see store.reviews).
+CHECKPOINT_EVERY = 25
 PERIODS = (
     ("all", "All time", None),
     ("24h", "Last 24 hours", 24 * HOUR_MS),
@@ -87,6 +89,7 @@ class Triage:
         self.period = "all"
         self.undo_stack: list[UndoEntry] = []
         self._writer: sqlite3.Connection | None = None
+        self._since_checkpoint = 0
 
     @property
     def read(self) -> sqlite3.Connection:
@@ -112,6 +115,16 @@ class Triage:
             self.writer(), self.db_path, row.flag_id, state, note
         )
         self.undo_stack.append(UndoEntry(verdict.verdict_id, row.key))
+        self._since_checkpoint += 1
+        if self._since_checkpoint >= CHECKPOINT_EVERY:
+            self._since_checkpoint = 0
+            self.app.run_worker(
+                lambda: reviews.checkpoint(self.db_path),
+                thread=True,
+                group="flags-checkpoint",
+                exclusive=True,
+                exit_on_error=False,
+            )
         return verdict
 
     def undo(self) -> tuple[reviews.UndoResult, QueueKey] | None:

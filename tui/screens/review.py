@@ -27,6 +27,11 @@ from tui.inert import inert
 from tui.screens.flags import SYNC_MARKS, Triage, settle_conflict
 from tui.widgets.format import local_time
 
+# Known limit: a response longer than this shows its start only; laying out
+# 24,000 characters took 0.7 s a flag, and the transcript shows it whole.
+RESPONSE_SHOWN = 4000
+EARLIER_SHOWN = 140
+
 STATUS_WORDS = {
     "pending": "waiting to be sent",
     "sent": "sent",
@@ -301,7 +306,10 @@ def earlier_text(detail: FlagDetail) -> Text:
     for message in detail.earlier:
         who = "User" if message.role == "user" else "Agent"
         text.append(f"{who}: ", style="dim bold")
-        shortened = message.content[:140] + ("…" if len(message.content) > 140 else "")
+        content = message.content
+        shortened = content[:EARLIER_SHOWN] + (
+            "…" if len(content) > EARLIER_SHOWN else ""
+        )
         text.append_text(inert(shortened, style="dim", single_line=True))
         text.append("\n")
     text.rstrip()
@@ -321,7 +329,7 @@ def question_text(detail: FlagDetail) -> Text:
 
 
 def response_text(detail: FlagDetail) -> Text:
-    """The flagged response, in full."""
+    """The flagged response, up to `RESPONSE_SHOWN` characters."""
     text = Text(end="")
     text.append("Agent · flagged", style="bold")
     if detail.response is None:
@@ -332,7 +340,15 @@ def response_text(detail: FlagDetail) -> Text:
         )
         return text
     text.append(f"  {local_time(detail.response.created_at_ms)}\n", style="dim")
-    text.append_text(inert(detail.response.content))
+    content = detail.response.content
+    text.append_text(inert(content[:RESPONSE_SHOWN]))
+    if len(content) > RESPONSE_SHOWN:
+        rest = len(content) - RESPONSE_SHOWN
+        text.append(
+            f"\n… {rest:,} more characters: Enter opens the whole response in "
+            "its transcript",
+            style="dim italic",
+        )
     return text
 
 

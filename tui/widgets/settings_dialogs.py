@@ -51,7 +51,10 @@ class RetentionPicker(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         """Start on the current value, so Enter at once changes nothing."""
-        options = self.query_one(OptionList)
+        found = self.query(OptionList)
+        if not found:
+            return  # the app is closing: nothing was composed
+        options = found.first()
         if self.current_days in RETENTION_CHOICES:
             options.highlighted = RETENTION_CHOICES.index(self.current_days)
         else:
@@ -110,7 +113,8 @@ class ConfirmChange(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """Cancel has the focus: a stray Enter changes nothing."""
-        self.query_one("#confirm-no", Button).focus()
+        for button in self.query("#confirm-no").results(Button):
+            button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """The buttons answer as `y` and `n` do."""

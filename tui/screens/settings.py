@@ -123,7 +123,6 @@ class SettingsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "change_retention", "Change retention", show=False),
         Binding("l", "toggle_session_logging", "Session logging"),
     ]
 

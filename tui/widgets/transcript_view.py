@@ -99,7 +99,7 @@ class _Styles:
     cursor_bar: Style
 
 
-class TranscriptView(ScrollView, can_focus=True):
+class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     """The conversation, one turn after another, virtual and wrapped to width."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -101,9 +101,7 @@ def test_transcript_in_the_light_theme(
 ) -> None:
     """The same first screen in the light theme: labels, bars, muted details
     and the highlighted turn all readable on a light background."""
-    assert _compare(
-        snap_compare, make_app, synced_db, NARROW, theme="textual-light"
-    )
+    assert _compare(snap_compare, make_app, synced_db, NARROW, theme="textual-light")
 
 
 def test_transcript_as_member(

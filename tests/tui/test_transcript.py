@@ -474,3 +474,38 @@ async def test_from_the_agents_to_a_flagged_response_in_context_by_keys(
         assert view.cursor == flagged[0]
         assert "⚑ Flagged" in screen_text(view)
         assert _status(app).startswith(f"Message {flagged[0] + 1} of ")
+
+
+async def test_a_landed_sync_adds_new_turns_and_keeps_the_reader_in_place(
+    talk_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """After a sync brings two more turns, they are counted and the highlighted
+    message stays the one the reader was on."""
+    from tui.app import DataChanged
+
+    app = make_app(talk_db)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_transcript(app, pilot)
+        await pilot.press("n")
+        add_transcript(
+            talk_db, session_id="ses_other", contents=conversation(2)
+        )  # another session: must not appear
+        database = sqlite_utils.Database(open_database(talk_db))
+        database["messages"].insert_all(
+            {
+                "message_id": f"msg_{SESSION}_late_{seq}",
+                "session_id": SESSION,
+                "application_id": AGENT,
+                "seq": seq,
+                "role": "user" if seq % 2 == 0 else "agent",
+                "content": f"turn {seq} says hello",
+                "created_at_ms": NOW_MS,
+            }
+            for seq in (40, 41)
+        )
+        database.conn.close()
+        app.screen.post_message(DataChanged())
+        await pilot.pause()
+        assert len(view.entries) == 42
+        assert view.cursor == 5
+        assert "Message 6 of 42" in _status(app)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -311,3 +312,25 @@ def test_a_member_sync_leaves_the_outbox_alone(
     run_sync(db, sync_config(fresh_sandbox.base_url, fresh_sandbox.member_key))
 
     assert (accepted_ids(fresh_sandbox), waiting(conn)) == ([], 1)
+
+
+def test_answers_lost_on_the_way_back_are_resent_and_recorded_once(
+    db: Path, conn: sqlite3.Connection, flag_ids: list[str], sandbox_factory: Any
+) -> None:
+    """Half the answers are cut off after the remote recorded the verdict."""
+    from tests.fixtures.sandbox import small_config
+
+    running = sandbox_factory(small_config(faults={"drop": 0.5}, fault_seed=11))
+    made = [
+        reviews.record_verdict(conn, db, flag_id, "resolved").verdict_id
+        for flag_id in flag_ids[:6]
+    ]
+    config = replace(sync_config(running.base_url, running.admin_key), max_tries=12)
+
+    with WriterClient(config) as client:
+        report = outbox.send_verdicts(conn, db, client, running.organization_id)
+
+    listing = accepted(running)
+    assert [v["verdict_id"] for v in listing["data"]] == made
+    assert listing["replays"] > 0
+    assert (report.sent + report.replayed, waiting(conn)) == (6, 0)

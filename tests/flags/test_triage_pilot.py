@@ -91,6 +91,38 @@ async def test_when_the_queue_is_done_the_view_says_so(tmp_path: Path) -> None:
         assert "The queue is done" in str(title)
 
 
+async def test_skipping_moves_on_without_a_verdict_and_back(
+    flag_db: Path, conn: sqlite3.Connection
+) -> None:
+    app = make_app(flag_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "enter", "right_square_bracket")
+        skipped_to = shown_flag(app)
+        await pilot.press("left_square_bracket")
+
+        assert (skipped_to, shown_flag(app)) == ("flg_0001", "flg_0000")
+    assert reviews.outbox_counts(conn).waiting == 0
+
+
+async def test_a_sync_landing_leaves_the_reader_where_they_were(
+    tmp_path: Path,
+) -> None:
+    from tui.app import DataChanged
+
+    long_answer = "\n".join(f"Line {number} of the answer." for number in range(80))
+    db = FlagWorld(flags=[FlagSpec(answer=long_answer)]).build(tmp_path / "long.db")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "enter", "pagedown")
+        body = app.screen.body
+        before = body.scroll_y
+        app.screen.post_message(DataChanged())
+        await pilot.pause()
+
+        assert before > 0
+        assert (shown_flag(app), body.scroll_y) == ("flg_0000", before)
+
+
 async def test_a_note_is_saved_with_the_next_verdict(
     flag_db: Path, conn: sqlite3.Connection
 ) -> None:

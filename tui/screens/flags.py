@@ -9,6 +9,10 @@ at once and sent by the next sync (`sync/outbox.py`); the header counts the
 flags per state and says what waits to be sent.
 
 Admins only, as in AI Studio: a member's copy holds no session logs.
+
+Known limit: a verdict is saved on the UI thread; while the first, large sync
+of a copy lands its batches (each holds the write lock up to two seconds), a
+verdict key may wait that long for its save.
 """
 
 import sqlite3

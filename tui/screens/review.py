@@ -105,12 +105,18 @@ class ReviewScreen(Screen[None]):
 
     # --- showing a flag -------------------------------------------------------
 
-    def show(self, flag_id: str | None) -> None:
-        """Show `flag_id`, or say the queue is done when None."""
-        self.flag_id = flag_id
+    def show(self, flag_id: str | None, *, keep_place: bool = False) -> None:
+        """Show `flag_id`, or say the queue is done when None.
+
+        With `keep_place` (a sync landed) a flag whose detail is unchanged is
+        left as it is, scrolled where the reader left it.
+        """
         detail = (
             None if flag_id is None else reviews.flag_detail(self.triage.read, flag_id)
         )
+        if keep_place and flag_id == self.flag_id and detail == self.detail:
+            return
+        self.flag_id = flag_id
         self.detail = detail
         if detail is None:
             self._show_done()
@@ -131,7 +137,8 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-response", Static).update(response_text(detail))
         self.query_one("#review-verdicts", Static).update(verdicts_text(detail))
         self._show_note_status()
-        self.body.scroll_home(animate=False)
+        if not keep_place:
+            self.body.scroll_home(animate=False)
 
     def _show_done(self) -> None:
         self.query_one("#review-title", Static).update(
@@ -165,7 +172,7 @@ class ReviewScreen(Screen[None]):
     def on_data_changed(self, _message: DataChanged) -> None:
         """A sync landed: the flag's verdicts may have changed."""
         if self.flag_id is not None:
-            self.show(self.flag_id)
+            self.show(self.flag_id, keep_place=True)
 
     # --- verdicts -------------------------------------------------------------
 

@@ -420,14 +420,30 @@ def waiting_verdicts(conn: sqlite3.Connection) -> list[OutgoingVerdict]:
     return [OutgoingVerdict(*row) for row in rows]
 
 
-def mark_attempt(conn: sqlite3.Connection, path: Path, verdict_id: str) -> None:
-    """Record that a verdict is being handed to the remote (so undo compensates)."""
+def mark_attempt(
+    conn: sqlite3.Connection, path: Path, verdict_id: str
+) -> OutgoingVerdict | None:
+    """Claim a waiting verdict for one send; what to send, or None to skip it.
+
+    Recorded before the request leaves, in the same transaction as the check
+    that the verdict still waits: an undo either comes first (the verdict is
+    withdrawn and never sent) or after (it sees the attempt and compensates).
+    """
     with sqlite_errors(path), transaction(conn):
-        conn.execute(
+        claimed = conn.execute(
             "UPDATE verdict_outbox SET attempts = attempts + 1, last_attempt_ms = ?"
-            " WHERE verdict_id = ?",
+            " WHERE verdict_id = ? AND outcome IS NULL",
             (now_ms(), verdict_id),
-        )
+        ).rowcount
+        if not claimed:
+            return None
+        row = conn.execute(
+            "SELECT v.verdict_id, v.flag_id, v.state, v.note, v.decided_at_ms,"
+            " v.base_verdict_id, o.attempts FROM flag_verdicts v"
+            " JOIN verdict_outbox o USING (verdict_id) WHERE v.verdict_id = ?",
+            (verdict_id,),
+        ).fetchone()
+    return OutgoingVerdict(*row)
 
 
 def mark_failed(

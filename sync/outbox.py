@@ -120,6 +120,10 @@ def _send_one(
     report: OutboxReport,
 ) -> None:
     """POST one verdict and record the answer."""
+    claimed = reviews.mark_attempt(conn, path, verdict.verdict_id)
+    if claimed is None:
+        return  # undone since the list was read: it never leaves
+    verdict = claimed
     endpoint = f"{FLAGS.format(org=organization_id)}/{verdict.flag_id}/verdicts"
     body = {
         "verdict_id": verdict.verdict_id,
@@ -128,7 +132,6 @@ def _send_one(
         "decided_at_ms": verdict.decided_at_ms,
         "base_verdict_id": verdict.base_verdict_id,
     }
-    reviews.mark_attempt(conn, path, verdict.verdict_id)
     try:
         answer = client.post(endpoint, body)
     except RemoteError as error:

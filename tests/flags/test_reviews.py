@@ -184,6 +184,26 @@ def test_undo_of_a_verdict_already_tried_compensates_instead_of_withdrawing(
     assert waiting_ids(conn) == [made.verdict_id, result.compensating_verdict_id]
 
 
+def test_a_verdict_undone_before_its_send_is_claimed_is_never_sent(
+    conn: sqlite3.Connection, flag_db: Path
+) -> None:
+    made = reviews.record_verdict(conn, flag_db, "flg_0003", "resolved")
+    reviews.undo_verdict(conn, flag_db, made.verdict_id)
+
+    assert reviews.mark_attempt(conn, flag_db, made.verdict_id) is None
+
+
+def test_a_claimed_verdict_is_what_is_sent(
+    conn: sqlite3.Connection, flag_db: Path
+) -> None:
+    made = reviews.record_verdict(conn, flag_db, "flg_0003", "resolved", "ok")
+
+    claimed = reviews.mark_attempt(conn, flag_db, made.verdict_id)
+
+    assert claimed is not None
+    assert (claimed.state, claimed.note, claimed.attempts) == ("resolved", "ok", 1)
+
+
 def test_undo_of_the_same_verdict_twice_is_refused(
     conn: sqlite3.Connection, flag_db: Path
 ) -> None:

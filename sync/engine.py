@@ -5,6 +5,9 @@ calls from a background worker. It walks, in order: who the key is
 (`/v1/me`), applications, users, then for an admin the session-log settings
 and their history; the logs and feedback exports; for an admin the sessions,
 messages and flags exports and the consumption months covering 180 days.
+For an admin it also sends the flag verdicts waiting in the outbox, right
+after `/v1/me`, and pulls the team's verdicts once the flags have landed
+(`sync/outbox.py`).
 
 Resumable: pages land in large transactions (`SyncConfig.commit_rows`, 50,000
 by default, or two seconds), each holding the bookmark of its last page, so a

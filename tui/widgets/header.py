@@ -12,6 +12,9 @@ from textual.widgets import ProgressBar, Static
 from tui.inert import inert
 from tui.widgets.format import ago, zone_name
 
+# From this width on the header also names the app.
+WIDE = 100
+
 
 class StatusHeader(Horizontal):
     """Organisation · role · freshness · period, with a progress bar when syncing."""
@@ -41,6 +44,9 @@ class StatusHeader(Horizontal):
         yield Static(id="sync-source")
         yield ProgressBar(total=None, show_eta=False, id="sync-progress")
 
+    def on_resize(self) -> None:
+        self.update_status()
+
     def on_mount(self) -> None:
         self.update_status()
         self.watch(self.app, "period", lambda _period: self.update_status(), init=False)
@@ -56,10 +62,14 @@ class StatusHeader(Horizontal):
         role: str = app.role  # type: ignore[attr-defined]
         last_synced_ms = app.last_synced_ms  # type: ignore[attr-defined]
         period = app.period  # type: ignore[attr-defined]
-        text = Text(" agentmon ", style="bold", end="")
-        text.append("· ")
+        text = Text(" ", end="")
+        if self.size.width >= WIDE:
+            text.append("agentmon", style="bold")
+            text.append(" · ")
         text.append_text(
-            inert(organization_name or "no organisation", single_line=True)
+            inert(
+                organization_name or "no organisation", style="bold", single_line=True
+            )
         )
         text.append(" · ")
         text.append(role, style="bold" if role == "admin" else "")

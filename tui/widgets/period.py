@@ -41,8 +41,8 @@ class Period:
 
     @classmethod
     def custom(cls, from_ms: int, to_ms: int) -> "Period":
-        """A window the user typed in."""
-        label = f"{local_time(from_ms)} → {local_time(to_ms)}"
+        """A window the user typed in; its label drops midnight times."""
+        label = f"{_moment(from_ms)} → {_moment(to_ms)}"
         return cls(from_ms, to_ms, label)
 
     @property
@@ -119,6 +119,12 @@ class PeriodDialog(ModalScreen["Period | None"]):
 
     def _complain(self, reason: str) -> None:
         self.query_one("#period-error", Label).update(Text(reason, style="bold"))
+
+
+def _moment(ms: int) -> str:
+    """A local date, with the time only when it is not midnight."""
+    shown = local_time(ms)
+    return shown.removesuffix(" 00:00")
 
 
 def _parse_local(text: str) -> int:

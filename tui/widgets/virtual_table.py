@@ -92,14 +92,20 @@ class Column(Generic[RowT]):
 class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
     """A keyboard-first table over a `RowSource`, with a cursor row."""
 
+    # Movement keys carry no description: the help screen lists them once
+    # for every list instead of on every screen.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", show=True),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Open", show=True, tooltip="Open the row"),
+        Binding("down,j", "cursor_down", show=False),
+        Binding("up,k", "cursor_up", show=False),
+        Binding("home,g", "first", show=False),
+        Binding("end,G", "last", show=False),
+        Binding("pagedown,ctrl+f", "page_down", show=False),
+        Binding("pageup,ctrl+b", "page_up", show=False),
+        Binding("left", "ignore", show=False),
+        Binding("right", "ignore", show=False),
+        Binding("ctrl+pageup", "ignore", show=False),
+        Binding("ctrl+pagedown", "ignore", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -374,6 +380,9 @@ class VirtualTable(ScrollView, Generic[RowT], can_focus=True):
         """Move a screenful up."""
         self.scroll_to(y=self.scroll_offset.y - self._visible_rows, animate=False)
         self.cursor_row -= self._visible_rows
+
+    def action_ignore(self) -> None:
+        """The table has no horizontal scrolling; these keys do nothing here."""
 
     def action_select(self) -> None:
         """Tell the screen which row was chosen."""

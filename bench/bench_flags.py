@@ -151,7 +151,6 @@ def main() -> None:
         ("next flag, Pilot round trip (worst)", figures["next_flag_max_s"], None),
         ("Pilot round trip of an unbound key", figures["pilot_floor_s"], None),
         ("undo, flag drawn again (Pilot)", figures["undo_s"], None),
-        ("note and verdict, 13 keys (Pilot, median)", figures["noted_median_s"], None),
         ("back to the queue", figures["back_to_queue_s"], QUEUE_TARGET_S),
     ]
     for label, seconds, target in rows:
@@ -160,4 +159,8 @@ def main() -> None:
             f"{label:<44} {seconds * 1000:8.1f} ms  target {goal * 1000:6.0f} ms"
             f"  ({seconds / goal:.2f} of target)"
         )
+    print(
+        f"{'note and verdict, 13 keys (Pilot, median)':<44} "
+        f"{figures['noted_median_s'] * 1000:8.1f} ms  (typing included)"
+    )
     print(f"{'max resident memory':<44} {figures['max_rss_mb']:8.1f} MB")

@@ -11,6 +11,7 @@ from store.db import open_database
 from store.settings_queries import retention_settings, settings_history
 from sync.engine import run_sync
 from tests.fixtures.synced import sync_config
+from tui.inert import clean
 from tui.screens.settings import SettingsScreen
 from tui.widgets.settings_dialogs import ConfirmChange, RetentionPicker
 from tui.widgets.virtual_table import VirtualTable
@@ -266,7 +267,7 @@ async def test_the_settings_screen_itself_refuses_a_member(
 # --- untrusted names -----------------------------------------------------------------
 
 HOSTILE_AGENT = "[@click=app.quit]q[/] [link=x]y[/link]"
-HOSTILE_USER = "[bold]Eve[/] \x1b]0;owned\x07 \x1b]52;c;aGk=\x07"
+HOSTILE_USER = "[bold]Eve[/] :smile: \x1b[2J \x1b]0;owned\x07 \x1b]52;c;aGk=\x07"
 
 
 async def test_hostile_agent_and_user_names_are_shown_literally(
@@ -301,7 +302,7 @@ async def test_hostile_agent_and_user_names_are_shown_literally(
         row = next(line for line in lines if "[@click" in line.text)
         assert row.text.startswith(HOSTILE_AGENT)
         assert not any(s.style and (s.style.link or s.style.meta) for s in row)
-        assert "[bold]Eve[/] \N{REPLACEMENT CHARACTER}]0;owned" in _history(app)
+        assert clean(HOSTILE_USER) in _history(app)
         await pilot.press("enter")
         title = str(app.screen.query_one(".dialog-title").render())
         assert HOSTILE_AGENT in title

@@ -76,7 +76,7 @@ class AgentScreen(Screen[None]):
         title = Text(" ", end="")
         title.append_text(inert(agent.name, style="bold", single_line=True))
         title.append(f" · {fmt.kind(agent.kind)} · {agent.status}")
-        if agent.has_session_logs:
+        if agent.has_session_logs and agent.retention_days is not None:
             title.append(f" · retention {fmt.retention(agent.retention_days)}")
         return title
 

@@ -37,12 +37,17 @@ class StatusHeader(Horizontal):
     StatusHeader.-syncing > ProgressBar, StatusHeader.-syncing > #sync-source {
         display: block;
     }
+    StatusHeader > ProgressBar > Bar {
+        width: 10;
+    }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-text")
         yield Static(id="sync-source")
-        yield ProgressBar(total=None, show_eta=False, id="sync-progress")
+        yield ProgressBar(
+            total=None, show_eta=False, show_percentage=False, id="sync-progress"
+        )
 
     def on_resize(self) -> None:
         self.update_status()
@@ -85,8 +90,10 @@ class StatusHeader(Horizontal):
     def show_progress(self, rows: int, total: int | None, source: str) -> None:
         """Show the sync bar for `source`; `total` None when its size is unknown."""
         self.add_class("-syncing")
+        # "logs 12,000" rather than the engine's longer source names.
+        shown = source.split(":")[0].replace("_", " ")
         self.query_one("#sync-source", Static).update(
-            Text(f"sync {source} {rows:,} ", end="")
+            Text(f" syncing {shown} {rows:,} ", end="")
         )
         self.query_one(ProgressBar).update(total=total, progress=rows)
 

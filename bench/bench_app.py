@@ -65,6 +65,10 @@ async def _measure(db_path: Path) -> dict[str, Any]:
         await pilot.pause()
         _draw(app)
         figures["agents_first_screen_s"] = time.perf_counter() - started
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        _draw(app)
+        figures["agents_figures_s"] = time.perf_counter() - started
         figures["agents"] = app.screen.query_one(
             "#agents-table", VirtualTable
         ).row_count
@@ -121,8 +125,13 @@ def main() -> None:
     )
     rows = [
         (
-            "agents: first screen",
+            "agents: first screen (from app start)",
             figures["agents_first_screen_s"],
+            FIRST_SCREEN_TARGET_S,
+        ),
+        (
+            "agents: figures filled in (from app start)",
+            figures["agents_figures_s"],
             FIRST_SCREEN_TARGET_S,
         ),
         ("agents: page move", figures["agents_page_move_s"], PAGE_MOVE_TARGET_S),

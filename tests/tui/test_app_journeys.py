@@ -42,6 +42,22 @@ async def test_home_lists_every_agent_by_name(
         ]
 
 
+async def test_figures_follow_the_list_from_a_worker(
+    world_db: Path, make_app: Callable[..., Any]
+) -> None:
+    """The list draws first; each agent's interactions arrive from the worker."""
+    app = make_app(world_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#agents-table", VirtualTable)
+        lines = [table.row_at(index) for index in range(table.row_count)]
+        assert not any(line.pending for line in lines)
+        interactions = {line.agent.name: line.interactions for line in lines}
+        assert interactions["Claims triage"] > 0
+        assert interactions["Draft helper"] == 0
+
+
 async def test_enter_opens_the_agent_under_the_cursor(
     world_db: Path, make_app: Callable[..., Any]
 ) -> None:

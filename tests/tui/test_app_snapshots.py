@@ -52,7 +52,9 @@ def _compare(
                 if known.name == agent
             ]
             await app.push_screen(AgentScreen(application_id))
+        await app.workers.wait_for_complete()
         await pilot.press(*keys)
+        await app.workers.wait_for_complete()
         # Let focus changes (a modal blurs the list below) settle before the
         # picture, however busy the machine is.
         await pilot.wait_for_scheduled_animations()

@@ -6,6 +6,7 @@ Enter to open the agent.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -16,10 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from store import metrics, queries
+from store.errors import StoreError
 from tui.app import DataChanged
 from tui.inert import inert
 from tui.widgets import format as fmt
 from tui.widgets.header import StatusHeader
+from tui.widgets.period import Period
 from tui.widgets.virtual_table import Column, VirtualTable
 
 
@@ -30,6 +33,7 @@ class AgentLine:
     agent: queries.Agent
     summary: metrics.AgentSummary | None
     now_ms: int
+    pending: bool = False  # the figures are still being read
 
     @property
     def interactions(self) -> int:
@@ -99,8 +103,16 @@ def _haystack(line: AgentLine) -> str:
     ).casefold()
 
 
+PENDING = Text("…", style="dim", end="")
+
+
 def _cell(render: Callable[[AgentLine], str]) -> Callable[[AgentLine], Text]:
     return lambda line: Text(render(line), end="")
+
+
+def _figure(render: Callable[[AgentLine], Text]) -> Callable[[AgentLine], Text]:
+    """A figure's cell: an ellipsis until the figures have been read."""
+    return lambda line: PENDING if line.pending else render(line)
 
 
 def _status(line: AgentLine) -> Text:
@@ -156,7 +168,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "interactions",
         "Interactions",
-        _cell(lambda line: fmt.count(line.interactions)),
+        _figure(_cell(lambda line: fmt.count(line.interactions))),
         width=12,
         narrow_width=6,
         narrow_title="Inter.",
@@ -165,7 +177,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "p95",
         "P95",
-        _p95,
+        _figure(_p95),
         width=8,
         narrow_width=8,
         justify="right",
@@ -173,7 +185,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "flagged",
         "Flagged",
-        _flagged,
+        _figure(_flagged),
         width=7,
         narrow_width=5,
         narrow_title="Flag",
@@ -182,7 +194,7 @@ COLUMNS: list[Column[AgentLine]] = [
     Column(
         "last_activity",
         "Last activity",
-        _last_activity,
+        _figure(_last_activity),
         width=16,
         narrow_width=9,
         narrow_title="Last",
@@ -224,7 +236,10 @@ class AgentsScreen(Screen[None]):
         super().__init__()
         self.sort_key = "name"
         self.sort_reverse = False
+        self._agents: list[queries.Agent] = []
         self._lines: list[AgentLine] = []
+        self._summaries: dict[str, metrics.AgentSummary] = {}
+        self._summaries_period: Period | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -248,29 +263,90 @@ class AgentsScreen(Screen[None]):
         return self.query_one("#agents-filter", Input)
 
     def reload(self) -> None:
-        """Read the agents and their figures again, keeping the cursor."""
+        """Read the agents now and their figures in the background.
+
+        The list draws at once from the agents table; the period's figures
+        (percentiles over every response) follow from a worker thread with
+        its own connection, so the first screen never waits for them.
+        """
         app: Any = self.app
-        agents = queries.agents(app.db)
-        summaries = metrics.agent_summaries(
-            app.db, app.period.from_ms, app.period.to_ms
-        )
+        self._agents = queries.agents(app.db)
+        period = app.period
+        known = self._summaries if self._summaries_period == period else None
+        self._show(known)
+        if known is None:
+            self.run_worker(
+                lambda: self._read_figures(app.db_path, period),
+                name="agent figures",
+                group="agent-figures",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def _read_figures(self, db_path: Path, period: Period) -> None:
+        """In a worker thread: every agent's summary for `period`."""
+        try:
+            connection = queries.open_readonly(db_path)
+            try:
+                summaries = metrics.agent_summaries(
+                    connection, period.from_ms, period.to_ms
+                )
+            finally:
+                connection.close()
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.app.notify, str(error), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._figures_ready, period, summaries)
+
+    def _figures_ready(
+        self, period: Period, summaries: dict[str, metrics.AgentSummary]
+    ) -> None:
+        app: Any = self.app
+        if period != app.period:
+            return  # a newer period's figures are on their way
+        self._summaries, self._summaries_period = summaries, period
+        self._show(summaries)
+
+    def _show(self, summaries: dict[str, metrics.AgentSummary] | None) -> None:
+        """Lines for every agent; figures pending while `summaries` is None."""
+        app: Any = self.app
         now_ms = app.now_ms()
         self._lines = [
-            AgentLine(agent, summaries.get(agent.application_id), now_ms)
-            for agent in agents
+            AgentLine(
+                agent,
+                None if summaries is None else summaries.get(agent.application_id),
+                now_ms,
+                pending=summaries is None,
+            )
+            for agent in self._agents
         ]
         self._refill(keep_cursor=True)
 
     def _refill(self, *, keep_cursor: bool) -> None:
+        table = self.table
+        under_cursor = table.cursor_value if keep_cursor else None
         source = AgentsSource(
             self._lines,
             text=self.filter_input.value,
             sort_key=self.sort_key,
             reverse=self.sort_reverse,
         )
-        table = self.table
         table.sort_key, table.sort_reverse = self.sort_key, self.sort_reverse
         table.set_source(source, keep_cursor=keep_cursor)
+        if under_cursor is not None:
+            # The cursor stays on the same agent when figures reorder the list.
+            for position, line in enumerate(source.lines):
+                if line.agent.application_id == under_cursor.agent.application_id:
+                    table.cursor_row = position
+                    break
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        """A sync batch landed: the figures are read again."""
+        self._summaries_period = None
+        self.reload()
 
     # --- filtering and sorting ---------------------------------------------
 
@@ -325,7 +401,3 @@ class AgentsScreen(Screen[None]):
 
         line: AgentLine = event.row
         self.app.push_screen(AgentScreen(line.agent.application_id))
-
-    def on_data_changed(self, _message: DataChanged) -> None:
-        """A sync batch landed."""
-        self.reload()

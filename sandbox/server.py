@@ -75,6 +75,10 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         """Track the connection, then serve it in its own thread."""
+        # Without this, a body sent after its headers waits for the client's
+        # delayed ACK (Nagle): about 40 ms on every answer.
+        with contextlib.suppress(OSError):
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self._connections_lock:
             self._connections.add(request)
         super().process_request(request, client_address)

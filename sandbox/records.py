@@ -13,6 +13,7 @@ import numpy as np
 
 from sandbox.org import MODEL_NAMES
 from sandbox.settings import HistoryEntry
+from sandbox.text import SHOWCASE_KINDS
 from sandbox.world import Snapshot, World
 
 MICRO = 1_000_000
@@ -118,7 +119,7 @@ def message_records(
     session = messages["session"][positions]
     seq = positions - sessions["msg_start"][session]
     log = messages["log"][positions]
-    texts = world.message_texts(snapshot, positions, session, as_json=True)
+    texts = message_texts_json(world, snapshot, positions, session, seq, log)
     return [
         _MESSAGE
         % (
@@ -144,6 +145,35 @@ def message_records(
             strict=True,
         )
     ]
+
+
+def message_texts_json(
+    world: World,
+    snapshot: Snapshot,
+    positions: np.ndarray,
+    session: np.ndarray,
+    seq: np.ndarray,
+    log: np.ndarray,
+) -> list[str]:
+    """`World.message_texts(..., as_json=True)`, made for the whole batch at once.
+
+    The facts a text depends on are gathered the way `World.message_texts`
+    gathers them (a test holds the two equal), then `TextFactory` makes the
+    batch in array passes.
+    """
+    sessions = snapshot.sessions
+    answered = np.maximum(log, 0)
+    showcase = np.where(
+        (session == world.long_session) & (seq < 2 * SHOWCASE_KINDS), seq // 2, -1
+    )
+    return world.text.messages_json(
+        positions,
+        world.agent_facts["topic"][sessions["app"][session]],
+        seq % 2 == 1,
+        snapshot.logs["status"][answered],
+        snapshot.logs["completion"][answered],
+        showcase,
+    )
 
 
 def flag_records(world: World, snapshot: Snapshot, positions: np.ndarray) -> list[str]:

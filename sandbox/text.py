@@ -8,9 +8,17 @@ out of memory while every export page and transcript stays byte-identical.
 The text is deliberately varied and partly hostile: markdown of every kind,
 fenced code, non-Latin scripts, emoji, very long answers, text that looks like
 Rich/Textual markup, and terminal escape sequences (never NUL).
+
+`TextFactory` says what each message is, one at a time. Export pages ask for
+thousands at once through `messages_json`, which makes the same strings with
+array passes over the whole batch (a test holds the two equal).
 """
 
+import threading
+from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii as _escape
+
+import numpy as np
 
 from sandbox.names import TOPICS
 
@@ -134,6 +142,14 @@ def _mix(value: int) -> int:
     return value ^ (value >> 31)
 
 
+def _mix_array(values: np.ndarray) -> np.ndarray:
+    """`_mix` of every element of a uint64 array (numpy wraps like `& _MASK`)."""
+    values = values + np.uint64(0x9E3779B97F4A7C15)
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
 def stable_hash(*keys: int) -> int:
     """A 64-bit hash of integers that is the same in every process and run."""
     state = 0x5EED
@@ -171,6 +187,75 @@ class _Draw:
         return options[self.below(len(options))]
 
 
+class _Draws:
+    """`_Draw` for many items at once: each item's stream advances on its own.
+
+    `below(bound, rows)` draws once for the items at `rows` (positions in
+    the batch). A branch that only some items take draws for those only, so
+    every item sees exactly the values its own `_Draw.at` would give.
+    """
+
+    def __init__(self, key: int, indexes: np.ndarray) -> None:
+        self.state = _mix_array(indexes.astype(np.uint64) ^ np.uint64(key))
+
+    def below(self, bound: int | np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The next number in [0, bound) of each item at `rows` (bound per row)."""
+        state = _mix_array(self.state[rows])
+        self.state[rows] = state
+        return (state % np.asarray(bound, dtype=np.uint64)).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Escaped:
+    """Every piece a batch puts together, JSON-escaped once (without quotes).
+
+    Pool tables are flat over topics: piece `i` of topic `t` is at
+    `t * _POOL + i`. Pieces that follow another carry their separator.
+    """
+
+    openings: list[str]
+    break_openings: list[str]
+    break_blocks: list[str]
+    opening_sizes: np.ndarray  # len(opening)
+    block_sizes: np.ndarray  # len(block) + len(_BREAK)
+    ask_counts: np.ndarray
+    noun_counts: np.ndarray
+    non_latin_asks: list[str]
+    non_latin: list[str]
+    break_non_latin: list[str]
+    hostile_before: list[str]
+    hostile_after: list[str]
+    emoji_after: list[str]
+    pasted_heading: str
+
+
+def _escaped(text: str) -> str:
+    """`text` as the inside of an ASCII JSON string literal."""
+    return _escape(text)[1:-1]
+
+
+def _joined(
+    rows: np.ndarray, steps: list[tuple[np.ndarray, np.ndarray]], table: list[str]
+) -> list[str]:
+    """For each of `rows`, the table entries it drew in a loop, in order, joined.
+
+    `steps` holds one (rows, values) pair per pass of the loop; every row
+    that drew is among `rows`, which are ascending.
+    """
+    if not steps:
+        return [""] * len(rows)
+    drew = np.concatenate([row for row, _ in steps])
+    values = np.concatenate([value for _, value in steps])
+    in_order = values[np.argsort(drew, kind="stable")].tolist()
+    pieces = list(map(table.__getitem__, in_order))
+    counts = np.bincount(drew, minlength=int(rows.max(initial=0)) + 1)[rows]
+    ends = np.cumsum(counts)
+    return [
+        "".join(pieces[start:end])
+        for start, end in zip((ends - counts).tolist(), ends.tolist(), strict=True)
+    ]
+
+
 class TextFactory:
     """Message, flag and feedback text for one organisation seed."""
 
@@ -182,6 +267,8 @@ class TextFactory:
         # than dozens. A pool is the same whichever thread builds it first.
         self._pools: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._escaped: dict[str, str] = {}
+        self._batch_pieces: _Escaped | None = None
+        self._batch_lock = threading.Lock()
 
     def _pool(self, topic: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The opening paragraphs and the blocks of answers about `topic`."""
@@ -233,6 +320,205 @@ class TextFactory:
             index, topic, http_status, completion_tokens, showcase
         )
         return self._json(pieces)
+
+    def messages_json(
+        self,
+        indexes: np.ndarray,
+        topics: np.ndarray,
+        agent: np.ndarray,
+        http_statuses: np.ndarray,
+        completion_tokens: np.ndarray,
+        showcases: np.ndarray,
+    ) -> list[str]:
+        """Many messages' `*_message_json` at once (one array entry per message).
+
+        The same strings as one call per message, made in a few array passes
+        over the batch instead of dozens of scalar draws per message: this
+        is what keeps an export page of 5,000 messages cheap. Showcase and
+        failed answers, which are rare, are made one by one.
+        """
+        topics = topics.astype(np.int64) % len(TOPICS)
+        special = showcases >= 0
+        failed = agent & (http_statuses >= 300) & ~special
+        texts = [""] * len(indexes)
+        for row in np.flatnonzero(special | failed).tolist():
+            index, topic, showcase = (
+                int(indexes[row]),
+                int(topics[row]),
+                int(showcases[row]),
+            )
+            if agent[row]:
+                status, tokens = int(http_statuses[row]), int(completion_tokens[row])
+                texts[row] = self.agent_message_json(
+                    index, topic, status, tokens, showcase
+                )
+            else:
+                texts[row] = self.user_message_json(index, topic, showcase)
+
+        users = np.flatnonzero(~agent & ~special)
+        made = self._users_json(indexes[users], topics[users])
+        for row, text in zip(users.tolist(), made, strict=True):
+            texts[row] = text
+
+        answers = np.flatnonzero(agent & ~special & ~failed)
+        made = self._answers_json(
+            indexes[answers], topics[answers], completion_tokens[answers]
+        )
+        for row, text in zip(answers.tolist(), made, strict=True):
+            texts[row] = text
+        return texts
+
+    def _pieces(self) -> _Escaped:
+        """The escaped pieces of every topic, made once (all pools at once)."""
+        if self._batch_pieces is None:
+            with self._batch_lock:
+                if self._batch_pieces is None:
+                    self._batch_pieces = self._escape_pieces()
+        return self._batch_pieces
+
+    def _escape_pieces(self) -> _Escaped:
+        pools = [self._pool(topic) for topic in range(len(TOPICS))]
+        openings = [text for opening, _ in pools for text in opening]
+        blocks = [text for _, block in pools for text in block]
+        return _Escaped(
+            openings=[_escaped(text) for text in openings],
+            break_openings=[_escaped(_BREAK + text) for text in openings],
+            break_blocks=[_escaped(_BREAK + text) for text in blocks],
+            opening_sizes=np.array([len(text) for text in openings], dtype=np.int64),
+            block_sizes=np.array(
+                [len(text) + len(_BREAK) for text in blocks], dtype=np.int64
+            ),
+            ask_counts=np.array([len(w["asks"]) for w in TOPICS], dtype=np.uint64),
+            noun_counts=np.array([len(w["nouns"]) for w in TOPICS], dtype=np.uint64),
+            non_latin_asks=[_escaped(text) for text in NON_LATIN_ASKS],
+            non_latin=[_escaped(text) for text in NON_LATIN],
+            break_non_latin=[_escaped(_BREAK + text) for text in NON_LATIN],
+            hostile_before=[_escaped(text + _BREAK) for text in HOSTILE_SNIPPETS],
+            hostile_after=[_escaped(_BREAK + text) for text in HOSTILE_SNIPPETS],
+            emoji_after=[_escaped(" " + text) for text in EMOJI],
+            pasted_heading=_escaped("\n\nHere is the full text:"),
+        )
+
+    def _users_json(self, indexes: np.ndarray, topics: np.ndarray) -> list[str]:
+        """`_user_pieces` of many messages (no showcase), as JSON literals."""
+        pieces = self._pieces()
+        count = len(indexes)
+        every = np.arange(count)
+        draws = _Draws(self._keys[1], indexes)
+        roll = draws.below(1000, every)
+        first = [""] * count
+
+        non_latin = np.flatnonzero(roll < 30)
+        picked = draws.below(len(NON_LATIN_ASKS), non_latin)
+        for row, choice in zip(non_latin.tolist(), picked.tolist(), strict=True):
+            first[row] = pieces.non_latin_asks[choice]
+
+        asking = np.flatnonzero(roll >= 30)
+        topic = topics[asking]
+        ask = draws.below(pieces.ask_counts[topic], asking)
+        number = 1000 + draws.below(9000, asking)
+        quick = draws.below(1000, asking) < 300
+        noun = np.full(len(asking), -1)
+        noun[quick] = draws.below(pieces.noun_counts[topic[quick]], asking[quick])
+        short = draws.below(1000, asking) < 150
+        for row, t, a, n, about, brief in zip(
+            asking.tolist(),
+            topic.tolist(),
+            ask.tolist(),
+            number.tolist(),
+            noun.tolist(),
+            short.tolist(),
+            strict=True,
+        ):
+            words = TOPICS[t]
+            text = words["asks"][a].format(n=n)
+            if about >= 0:
+                text = f"Quick one about the {words['nouns'][about]}. " + text
+            if brief:
+                text += " Keep it under 100 words."
+            first[row] = _escaped(text)
+
+        pasting = np.flatnonzero(roll >= 960)
+        lengths = 8 + draws.below(16, pasting)
+        steps = []
+        for step in range(int(lengths.max(initial=0))):
+            rows = pasting[lengths > step]
+            steps.append((rows, topics[rows] * _POOL + draws.below(_POOL, rows)))
+        pasted = _joined(pasting, steps, pieces.break_openings)
+        for row, text in zip(pasting.tolist(), pasted, strict=True):
+            first[row] += pieces.pasted_heading + text
+
+        self._finish_hostile(draws, first, 25)
+        emoji = np.flatnonzero(draws.below(1000, every) < 60)
+        for row, choice in zip(
+            emoji.tolist(), draws.below(len(EMOJI), emoji).tolist(), strict=True
+        ):
+            first[row] += pieces.emoji_after[choice]
+        return ['"' + text + '"' for text in first]
+
+    def _answers_json(
+        self, indexes: np.ndarray, topics: np.ndarray, completion_tokens: np.ndarray
+    ) -> list[str]:
+        """`_agent_pieces` of many answered messages (no showcase), as JSON literals."""
+        pieces = self._pieces()
+        count = len(indexes)
+        every = np.arange(count)
+        draws = _Draws(self._keys[2], indexes)
+        target = np.minimum(
+            np.maximum(completion_tokens.astype(np.int64) * 4, 40), 24_000
+        )
+        chance = draws.below(1000, every)
+        texts = [""] * count
+
+        non_latin = np.flatnonzero(chance < 35)
+        first = draws.below(len(NON_LATIN), non_latin)
+        repeats = target[non_latin] // 400
+        steps = []
+        for step in range(int(repeats.max(initial=0))):
+            rows = non_latin[repeats > step]
+            steps.append((rows, draws.below(len(NON_LATIN), rows)))
+        following = _joined(non_latin, steps, pieces.break_non_latin)
+        for row, choice, text in zip(
+            non_latin.tolist(), first.tolist(), following, strict=True
+        ):
+            texts[row] = pieces.non_latin[choice] + text
+
+        answering = np.flatnonzero(chance >= 35)
+        base = topics[answering] * _POOL
+        opening = base + draws.below(_POOL, answering)
+        size = pieces.opening_sizes[opening]
+        wanted = target[answering]
+        steps = []
+        live = np.flatnonzero(size < wanted)
+        while len(live):
+            rows = answering[live]
+            block = base[live] + draws.below(_POOL, rows)
+            steps.append((rows, block))
+            size[live] += pieces.block_sizes[block]
+            live = live[size[live] < wanted[live]]
+        blocks = _joined(answering, steps, pieces.break_blocks)
+        for row, choice, text in zip(
+            answering.tolist(), opening.tolist(), blocks, strict=True
+        ):
+            texts[row] = pieces.openings[choice] + text
+
+        self._finish_hostile(draws, texts, 20)
+        return ['"' + text + '"' for text in texts]
+
+    def _finish_hostile(
+        self, draws: _Draws, texts: list[str], per_thousand: int
+    ) -> None:
+        """`_with_hostile` for the items whose next draw says so, in place."""
+        pieces = self._pieces()
+        every = np.arange(len(texts))
+        hostile = np.flatnonzero(draws.below(1000, every) < per_thousand)
+        snippet = draws.below(len(HOSTILE_SNIPPETS), hostile).tolist()
+        after = draws.below(2, hostile).tolist()
+        for row, choice, at_end in zip(hostile.tolist(), snippet, after, strict=True):
+            if at_end:
+                texts[row] += pieces.hostile_after[choice]
+            else:
+                texts[row] = pieces.hostile_before[choice] + texts[row]
 
     def _json(self, pieces: list[str]) -> str:
         # JSON escaping is piecewise, and most pieces come from the pools or

@@ -301,6 +301,46 @@ def overview(
     )
 
 
+@dataclass(frozen=True)
+class Histogram:
+    """How response times spread: counts between bin edges, in milliseconds.
+
+    Bins are spaced evenly on a log scale from the fastest response to the
+    window's P99, so one slow outlier does not squash the rest into a single
+    bar; responses slower than P99 are counted in the last bin, which
+    `overflow` says how many of its responses lie past its upper edge.
+    """
+
+    edges_ms: tuple[float, ...]
+    counts: tuple[int, ...]
+    overflow: int
+
+
+def response_time_histogram(
+    conn: sqlite3.Connection,
+    from_ms: int,
+    to_ms: int,
+    agents: Collection[str] | None = None,
+    bins: int = 12,
+) -> Histogram:
+    """The distribution of recorded response times in the window, in `bins` bins."""
+    import numpy as np
+
+    timed = _timed(_select(conn, from_ms, to_ms, agents).take("duration_ms"))
+    if timed.shape[0] == 0:
+        return Histogram(edges_ms=(), counts=(), overflow=0)
+    low = max(float(timed.min()), 1.0)
+    high = max(float(np.percentile(timed, 99.0, method="linear")), low + 1.0)
+    edges = np.geomspace(low, high, bins + 1)
+    clipped = np.clip(timed, low, high)
+    counts, _ = np.histogram(clipped, bins=edges)
+    return Histogram(
+        edges_ms=tuple(float(edge) for edge in edges),
+        counts=tuple(int(count) for count in counts),
+        overflow=int((timed > high).sum()),
+    )
+
+
 def agent_summaries(
     conn: sqlite3.Connection, from_ms: int, to_ms: int
 ) -> dict[str, AgentSummary]:

@@ -221,3 +221,33 @@ def test_unknown_agent_is_refused_by_name(world: MetricsWorld) -> None:
 def test_window_ending_before_it_starts_is_refused(world: MetricsWorld) -> None:
     with pytest.raises(metrics.InvalidWindow):
         metrics.engagement(world.conn, NOW_MS, NOW_MS - 1)
+
+
+def test_histogram_counts_every_timed_response_once(world: MetricsWorld) -> None:
+    """Bins cover the fastest to P99; slower responses land in the last bin."""
+    world.agent("app_h")
+    for index, duration in enumerate([10, 20, 40, 80, 160, 320, 640, 5000, None]):
+        world.record("app_h", NOW_MS - DAY_MS + index, duration_ms=duration)
+    world.land()
+
+    histogram = metrics.response_time_histogram(
+        world.conn, NOW_MS - 2 * DAY_MS, NOW_MS, ["app_h"], bins=4
+    )
+
+    assert sum(histogram.counts) == 8
+    assert len(histogram.edges_ms) == 5
+    assert histogram.edges_ms[0] == 10.0
+    assert histogram.overflow == 1
+    assert histogram.counts[-1] >= 1
+
+
+def test_histogram_of_an_empty_window_is_empty(world: MetricsWorld) -> None:
+    """No timed response: no bins, rather than bins of nothing."""
+    world.agent("app_h")
+    world.record("app_h", NOW_MS - DAY_MS, duration_ms=None)
+    world.land()
+
+    histogram = metrics.response_time_histogram(world.conn, NOW_MS - 2 * DAY_MS, NOW_MS)
+
+    assert histogram.counts == ()
+    assert histogram.overflow == 0

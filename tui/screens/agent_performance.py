@@ -45,29 +45,18 @@ class PerformancePane(MetricsPane):
         self._show_distribution(performance)
 
     def _show_distribution(self, performance: "Performance") -> None:
-        chart = self.query_one("#performance-distribution", BarChart)
-        histogram = getattr(metrics, "response_time_histogram", None)
-        if histogram is not None:
-            app: Any = self.app
-            period = app.period
-            edges, counts = histogram(
-                app.db, period.from_ms, period.to_ms, [self.agent.application_id]
-            )
-            labels = [fmt.milliseconds(edge) for edge in edges[:-1]]
-            chart.show("Response time distribution", labels, list(counts))
-            return
-        names = ["avg_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms"]
-        labels = ["avg", "P50", "P90", "P95", "P99"]
-        values = [getattr(performance, name) for name in names]
-        shown = [
-            (label, value)
-            for label, value in zip(labels, values, strict=True)
-            if value is not None
-        ]
-        chart.show(
-            "Response time distribution, ms",
-            [label for label, _ in shown],
-            [value for _, value in shown],
+        app: Any = self.app
+        period = app.period
+        histogram = metrics.response_time_histogram(
+            app.db, period.from_ms, period.to_ms, [self.agent.application_id]
+        )
+        labels = [fmt.milliseconds(edge) for edge in histogram.edges_ms[:-1]]
+        if histogram.overflow:
+            labels[-1] += "+"
+        self.query_one("#performance-distribution", BarChart).show(
+            f"Responses by response time (n {fmt.count(performance.n)})",
+            labels,
+            list(histogram.counts),
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.db import open_database
+from store.errors import SchemaTooOld
 
 # The kinds of agent that can have session logs (docs/api.md).
 SESSION_LOG_KINDS = frozenset({"no_code", "writer_agent"})
@@ -20,9 +21,15 @@ SESSION_LOG_KINDS = frozenset({"no_code", "writer_agent"})
 def open_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection to agentmon's database at `path`, for one thread.
 
-    Raises `NoLocalCopy` when there is no database there yet.
+    A database made by an older agentmon is migrated first, as a sync would,
+    so that opening the app never asks for a sync just to read. Raises
+    `NoLocalCopy` when there is no database there yet.
     """
-    return open_database(path, readonly=True)
+    try:
+        return open_database(path, readonly=True)
+    except SchemaTooOld:
+        open_database(path, create=False).close()
+        return open_database(path, readonly=True)
 
 
 def _has_table(connection: sqlite3.Connection, name: str) -> bool:

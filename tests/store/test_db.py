@@ -7,7 +7,9 @@ import stat
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
+from store import queries
 from store.db import open_database, sqlite_errors, sync_lock, transaction
 from store.errors import (
     DatabaseLocked,
@@ -17,7 +19,7 @@ from store.errors import (
     NotAgentmonDatabase,
     SchemaTooNew,
 )
-from store.schema import APPLICATION_MARK, SCHEMA_VERSION
+from store.schema import APPLICATION_MARK, MIGRATIONS, SCHEMA_VERSION
 
 
 def _mode(path: Path) -> int:
@@ -209,3 +211,23 @@ def test_full_disk_becomes_a_named_error(
         transaction(conn),
     ):
         conn.executemany("INSERT INTO users (user_id, name) VALUES (?, ?)", rows)
+
+
+def test_reading_a_database_of_an_older_version_migrates_it_first(
+    tmp_path: Path,
+) -> None:
+    """The app's read-only open upgrades a file made by an older agentmon."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    MIGRATIONS[0](sqlite_utils.Database(conn))
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('application', ?)", (APPLICATION_MARK,)
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    reader = queries.open_readonly(path)
+
+    assert reader.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    reader.close()

@@ -67,6 +67,8 @@ class SessionLoggingChange:
     """The organisation's session-logging switch after a change."""
 
     enabled: bool
+    change_id: str | None
+    notified_admins: int
     refreshed: bool = True
 
 
@@ -136,8 +138,13 @@ def set_session_logging(
             walk.store_settings(answer.body, f"PUT {endpoint}")
             walk.commit()
             walk.purge()
-            state = bool(answer.body["session_logging_enabled"])
-            return SessionLoggingChange(enabled=state, refreshed=_refresh(walk))
+            body = answer.body
+            return SessionLoggingChange(
+                enabled=bool(body["session_logging_enabled"]),
+                change_id=body.get("change_id"),
+                notified_admins=int(body.get("notified_admins") or 0),
+                refreshed=_refresh(walk),
+            )
     finally:
         conn.close()
 

@@ -226,7 +226,10 @@ async def test_switching_session_logging_off_then_setting_a_retention_is_refused
         await _open_settings(pilot)
         await pilot.press("l", "y")
         await _answer(app, pilot)
-        assert _outcome(app).startswith("Done: session logging is now off.")
+        assert _outcome(app) == (
+            "Done: session logging is now off. 3 admins were notified by email."
+        )
+        assert len(fresh_sandbox.outbox()) == 3
         logging_line = str(app.screen.query_one("#settings-logging").render())
         assert logging_line.startswith("Session logging: off")
         await pilot.press("enter")

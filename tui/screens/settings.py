@@ -53,12 +53,11 @@ class ChangeOutcome:
     """What the remote side answered to a change.
 
     `change_id` is None when the setting already had the value (nothing
-    changed, nobody notified); `notified_admins` is None when the remote
-    side does not say.
+    changed, nobody notified).
     """
 
     change_id: str | None
-    notified_admins: int | None
+    notified_admins: int
 
 
 class RetentionSource:
@@ -408,15 +407,11 @@ def _set_retention(
 
 
 def _set_session_logging(db_path: Path, config: Any, enabled: bool) -> ChangeOutcome:
-    """Ask the remote side to switch session logging; store its answer.
-
-    For the switch the remote side names neither a change nor how many
-    admins it emailed (docs/api.md), only the settings as they now stand.
-    """
+    """Ask the remote side to switch session logging; store its answer."""
     from sync.settings import set_session_logging
 
-    set_session_logging(db_path, config, enabled)
-    return ChangeOutcome(change_id="", notified_admins=None)
+    change = set_session_logging(db_path, config, enabled)
+    return ChangeOutcome(change.change_id, change.notified_admins)
 
 
 # --- how things read ------------------------------------------------------------
@@ -470,9 +465,7 @@ def _outcome_text(outcome: ChangeOutcome, subject: Text, new_value: str) -> Text
     text.append_text(subject)
     text.append(f" is now {new_value}. ")
     admins = outcome.notified_admins
-    if admins is None:
-        text.append("Every organisation admin is notified by email.")
-    elif admins == 1:
+    if admins == 1:
         text.append("1 admin was notified by email.")
     else:
         text.append(f"{admins:,} admins were notified by email.")

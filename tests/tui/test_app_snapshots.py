@@ -181,8 +181,12 @@ def test_engagement(
     )
 
 
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
 def test_engagement_as_member(
-    snap_compare: Callable[..., bool], make_app: Callable[..., Any], app_member_db: Path
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., Any],
+    app_member_db: Path,
+    size: tuple[int, int],
 ) -> None:
     """Metrics are for everyone: a member sees the same Engagement figures."""
     _compare(
@@ -190,7 +194,7 @@ def test_engagement_as_member(
         make_app,
         app_member_db,
         ["2"],
-        NARROW,
+        size,
         agent=BUSY_AGENT,
         period="30d",
     )
@@ -218,6 +222,26 @@ def test_performance(
 
 
 @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
+def test_performance_as_member(
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., Any],
+    app_member_db: Path,
+    size: tuple[int, int],
+) -> None:
+    """Metrics are for everyone: a member sees the same Performance figures,
+    status breakdown and charts as an admin."""
+    _compare(
+        snap_compare,
+        make_app,
+        app_member_db,
+        ["3"],
+        size,
+        agent=BUSY_AGENT,
+        period="30d",
+    )
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
 def test_usage(
     snap_compare: Callable[..., bool],
     make_app: Callable[..., Any],
@@ -237,8 +261,12 @@ def test_usage(
     )
 
 
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
 def test_usage_as_member(
-    snap_compare: Callable[..., bool], make_app: Callable[..., Any], app_member_db: Path
+    snap_compare: Callable[..., bool],
+    make_app: Callable[..., Any],
+    app_member_db: Path,
+    size: tuple[int, int],
 ) -> None:
     """A member sees the agent's Usage figures too."""
     _compare(
@@ -246,7 +274,7 @@ def test_usage_as_member(
         make_app,
         app_member_db,
         ["4"],
-        NARROW,
+        size,
         agent=BUSY_AGENT,
         period="30d",
     )

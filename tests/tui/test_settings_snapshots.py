@@ -70,11 +70,13 @@ def test_settings_confirmation(
     assert _compare(snap_compare, make_app, synced_db, NARROW, ["enter", "k", "enter"])
 
 
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
 def test_settings_as_member(
     snap_compare: Callable[..., bool],
     make_app: Callable[..., Any],
     member_synced_db: Path,
+    size: tuple[int, int],
 ) -> None:
     """A member's copy: no agent list, only the sentence that the settings are
     for organisation admins and that this copy was synced with a member key."""
-    assert _compare(snap_compare, make_app, member_synced_db, NARROW)
+    assert _compare(snap_compare, make_app, member_synced_db, size)

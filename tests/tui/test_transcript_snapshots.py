@@ -104,10 +104,12 @@ def test_transcript_in_the_light_theme(
     assert _compare(snap_compare, make_app, synced_db, NARROW, theme="textual-light")
 
 
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
 def test_transcript_as_member(
     snap_compare: Callable[..., bool],
     make_app: Callable[..., Any],
     member_synced_db: Path,
+    size: tuple[int, int],
 ) -> None:
     """A member's copy: no conversation; the status says session logs are
     visible to organisation admins only and why; the flagged keys are dimmed."""
@@ -115,6 +117,6 @@ def test_transcript_as_member(
         snap_compare,
         make_app,
         member_synced_db,
-        NARROW,
+        size,
         session_id="ses_00000247",
     )

@@ -73,11 +73,13 @@ def test_usage_activity(
     assert _compare(snap_compare, make_app, synced_db, size, ["2"])
 
 
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])
 def test_usage_as_member(
     snap_compare: Callable[..., bool],
     make_app: Callable[..., Any],
     member_synced_db: Path,
+    size: tuple[int, int],
 ) -> None:
     """A member's copy: no tabs, only the sentence that usage and spend are for
     organisation admins and need an admin's key."""
-    assert _compare(snap_compare, make_app, member_synced_db, NARROW, months_back=0)
+    assert _compare(snap_compare, make_app, member_synced_db, size, months_back=0)

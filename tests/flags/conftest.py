@@ -1,25 +1,18 @@
 """Fixtures for flag triage: a pinned clock, a small flag world, connections."""
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from store.reviews import open_for_review
-from tests.flags.world import NOW_ISO, FlagWorld
+from tests.flags.world import FlagWorld
 
 
 @pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Now is 2026-06-01T12:00:00Z and the local zone is UTC."""
-    monkeypatch.setenv("AGENTMON_NOW", NOW_ISO)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _pinned(pinned_clock: None) -> None:
+    """Every triage test runs at 2026-06-01T12:00:00Z in UTC (tests/fixtures/app.py)."""
 
 
 @pytest.fixture
@@ -40,9 +33,3 @@ def conn(flag_db: Path) -> Iterator[sqlite3.Connection]:
     connection = open_for_review(flag_db)
     yield connection
     connection.close()
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Pilot tests run on asyncio (anyio's pytest plugin runs the coroutines)."""
-    return "asyncio"

@@ -7,15 +7,8 @@ question and a flagged agent answer, flags at known times, and any text
 
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from store.clock import parse_iso_ms
-from store.db import open_database, transaction
-
-NOW_ISO = "2026-06-01T12:00:00Z"
-NOW_MS = parse_iso_ms(NOW_ISO)
-MINUTE_MS = 60_000
-DAY_MS = 86_400_000
+from tests.fixtures.world import DAY_MS, MINUTE_MS, NOW_MS, LocalWorld, write_meta
 
 ME = "usr_0001"
 OTHER_REVIEWER = "usr_0002"
@@ -34,7 +27,7 @@ class FlagSpec:
 
 
 @dataclass
-class FlagWorld:
+class FlagWorld(LocalWorld):
     """What to write; `build` writes it and returns the path."""
 
     flags: list[FlagSpec] = field(
@@ -52,16 +45,6 @@ class FlagWorld:
     role: str = "admin"
     user_id: str = ME
 
-    def build(self, path: Path) -> Path:
-        """Create the database at `path`; return `path`."""
-        connection = open_database(path)
-        try:
-            with transaction(connection):
-                self._write(connection)
-        finally:
-            connection.close()
-        return path
-
     def _write(self, connection: sqlite3.Connection) -> None:
         meta = {
             "role": self.role,
@@ -69,9 +52,7 @@ class FlagWorld:
             "organization_id": "org_test",
             "organization_name": "Northwind Labs",
         }
-        connection.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
-        )
+        write_meta(connection, meta)
         connection.executemany(
             "INSERT INTO agents (application_id, name, kind, type, status,"
             " retention_days) VALUES (?, ?, 'no_code', 'generation', 'deployed', 30)",

@@ -1,24 +1,18 @@
 """Fixtures for the app's tests: a pinned clock and zone, small worlds, the app."""
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.tui.world import NOW_ISO, World
+from tests.fixtures.world import NOW_ISO
+from tests.tui.world import World
 
 
 @pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Now is 2026-06-01T12:00:00Z and the local zone is UTC, in every app test."""
-    monkeypatch.setenv("AGENTMON_NOW", NOW_ISO)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def _pinned(pinned_clock: None) -> None:
+    """Every app test runs at 2026-06-01T12:00:00Z in UTC (tests/fixtures/app.py)."""
 
 
 @pytest.fixture
@@ -43,12 +37,6 @@ def make_app() -> Callable[..., Any]:
         return AgentmonApp(db_path, **options)
 
     return build
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Pilot tests run on asyncio (anyio's pytest plugin runs the coroutines)."""
-    return "asyncio"
 
 
 def _sandbox_synced(directory: Path, role: str) -> Path:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.world import NOW_ISO
+from tests.fixtures.world import NOW_ISO
 from tui.screens.agent import AgentScreen
 from tui.screens.agents import AgentsScreen
 

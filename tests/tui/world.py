@@ -9,15 +9,8 @@ wants (hostile ones included).
 import random
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from store.clock import parse_iso_ms
-from store.db import open_database, transaction
-
-NOW_ISO = "2026-06-01T12:00:00Z"
-NOW_MS = parse_iso_ms(NOW_ISO)
-HOUR_MS = 3_600_000
-DAY_MS = 86_400_000
+from tests.fixtures.world import DAY_MS, HOUR_MS, NOW_MS, LocalWorld, write_meta
 
 # Strings that must be shown literally and never act.
 HOSTILE_NAMES = [
@@ -43,7 +36,7 @@ class AgentSpec:
 
 
 @dataclass
-class World:
+class World(LocalWorld):
     """What to put in the database; `build` writes it."""
 
     role: str = "admin"
@@ -66,16 +59,6 @@ class World:
     synced_minutes_ago: int | None = 4
     seed: int = 7
 
-    def build(self, path: Path) -> Path:
-        """Create the database at `path` with this world's rows; return `path`."""
-        connection = open_database(path)
-        try:
-            with transaction(connection):
-                self._write(connection)
-        finally:
-            connection.close()
-        return path
-
     def _write(self, connection: sqlite3.Connection) -> None:
         meta = {
             "role": self.role,
@@ -83,9 +66,7 @@ class World:
             "organization_id": "org_test",
             "session_logging_enabled": "1",
         }
-        connection.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
-        )
+        write_meta(connection, meta)
         connection.executemany(
             "INSERT INTO agents (application_id, name, kind, type, status, "
             "retention_days) VALUES (?, ?, ?, 'generation', ?, ?)",

@@ -1,4 +1,8 @@
-"""Fixtures for the app's tests: a pinned clock and zone, small worlds, the app."""
+"""Fixtures for the app's tests: a pinned clock and zone, small worlds, the app.
+
+The synced sandbox databases are the shared `synced_db` and `member_synced_db`
+(tests/fixtures/synced.py).
+"""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -6,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.world import NOW_ISO
 from tests.tui.world import World
 
 
@@ -37,68 +40,3 @@ def make_app() -> Callable[..., Any]:
         return AgentmonApp(db_path, **options)
 
     return build
-
-
-def _sandbox_synced(directory: Path, role: str) -> Path:
-    """A small sandbox (seed 7, now pinned) synced with the admin or member key."""
-    from sandbox import SandboxConfig, start_sandbox
-    from store.clock import parse_iso_ms
-    from sync.config import ApiKey, SyncConfig
-    from sync.engine import run_sync
-
-    path = directory / f"{role}.db"
-    config = SandboxConfig(
-        seed=7,
-        scale="small",
-        now_ms=parse_iso_ms(NOW_ISO),
-        admin_key="test-admin-key",
-        member_key="test-member-key",
-    )
-    with start_sandbox(config) as running:
-        key = running.admin_key if role == "admin" else running.member_key
-        run_sync(path, SyncConfig(api_key=ApiKey(key), base_url=running.base_url))
-    return path
-
-
-@pytest.fixture(scope="session")
-def _own_synced_dbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Synced copies made once per test process, for before the shared fixtures."""
-    import os
-
-    directory = tmp_path_factory.mktemp("synced")
-    previous = os.environ.get("AGENTMON_NOW")
-    os.environ["AGENTMON_NOW"] = NOW_ISO
-    try:
-        return {role: _sandbox_synced(directory, role) for role in ("admin", "member")}
-    finally:
-        if previous is None:
-            del os.environ["AGENTMON_NOW"]
-        else:
-            os.environ["AGENTMON_NOW"] = previous
-
-
-def _synced(
-    request: pytest.FixtureRequest, name: str, role: str, tmp_path: Path
-) -> Path:
-    """The shared fixture `name` when it exists, else a fresh copy of our own."""
-    import shutil
-
-    try:
-        return Path(request.getfixturevalue(name))
-    except pytest.FixtureLookupError:
-        source = request.getfixturevalue("_own_synced_dbs")[role]
-        copy = tmp_path / f"{role}-copy.db"
-        shutil.copyfile(source, copy)
-        return copy
-
-
-@pytest.fixture
-def app_synced_db(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """A small sandbox (seed 7) synced with the admin key, at the pinned now."""
-    return _synced(request, "synced_db", "admin", tmp_path)
-
-
-@pytest.fixture
-def app_member_db(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """The same sandbox synced with a member key."""
-    return _synced(request, "member_synced_db", "member", tmp_path)

@@ -10,10 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.tui.snapshots import NARROW, WIDE, compare_screen
 from tui.screens.settings import SettingsScreen
-
-NARROW = (80, 24)
-WIDE = (160, 48)
 
 
 def _compare(
@@ -24,16 +22,7 @@ def _compare(
     keys: Sequence[str] = (),
 ) -> bool:
     """Open the settings directly (the S key is driven in test_settings)."""
-    app = make_app(db)
-    app.animation_level = "none"
-
-    async def arrive(pilot: Any) -> None:
-        await app.push_screen(SettingsScreen())
-        await pilot.pause()
-
-    return bool(
-        snap_compare(app, press=list(keys), terminal_size=size, run_before=arrive)
-    )
+    return compare_screen(snap_compare, make_app, db, size, SettingsScreen, keys)
 
 
 @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x48"])

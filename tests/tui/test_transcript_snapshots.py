@@ -13,10 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.tui.snapshots import NARROW, WIDE, compare_screen
 from tui.screens.transcript import TranscriptScreen
-
-NARROW = (80, 24)
-WIDE = (160, 48)
 
 
 def busiest_flagged_session(db: Path) -> str:
@@ -44,18 +42,15 @@ def _compare(
     theme: str | None = None,
 ) -> bool:
     """Open the transcript of `session_id` (default: the busiest) and press `keys`."""
-    app = make_app(db)
-    app.animation_level = "none"
     session = session_id or busiest_flagged_session(db)
-
-    async def arrive(pilot: Any) -> None:
-        if theme is not None:
-            app.theme = theme
-        await app.push_screen(TranscriptScreen(session))
-        await pilot.pause()
-
-    return bool(
-        snap_compare(app, press=list(keys), terminal_size=size, run_before=arrive)
+    return compare_screen(
+        snap_compare,
+        make_app,
+        db,
+        size,
+        lambda: TranscriptScreen(session),
+        keys,
+        theme=theme,
     )
 
 

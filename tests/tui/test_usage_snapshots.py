@@ -11,10 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.tui.snapshots import NARROW, WIDE, compare_screen
 from tui.screens.usage import UsageScreen
-
-NARROW = (80, 24)
-WIDE = (160, 48)
 
 
 def _compare(
@@ -27,20 +25,15 @@ def _compare(
     months_back: int = 1,
 ) -> bool:
     """Open usage directly, step back `months_back` months, wait for the figures."""
-    app = make_app(db)
-    app.animation_level = "none"
 
-    async def arrive(pilot: Any) -> None:
-        screen = UsageScreen()
-        await app.push_screen(screen)
-        await pilot.pause()
+    async def step_back(pilot: Any, screen: UsageScreen) -> None:
         for _ in range(months_back):
             screen.action_step_month(-1)
-        await app.workers.wait_for_complete()
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    return bool(
-        snap_compare(app, press=list(keys), terminal_size=size, run_before=arrive)
+    return compare_screen(
+        snap_compare, make_app, db, size, UsageScreen, keys, settle=step_back
     )
 
 

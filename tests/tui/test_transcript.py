@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 
 from store.db import open_database
-from tests.tui.world import NOW_MS, World
+from tests.tui.world import HOSTILE_NAMES, NOW_MS, World
 from tui.inert import clean
 from tui.screens.transcript import TranscriptScreen
 from tui.widgets.transcript_view import TranscriptView
@@ -19,17 +19,9 @@ SIZE = (80, 24)
 SESSION = "ses_talk"
 AGENT = "app_0001"  # Claims triage in the small world
 
-# Untrusted text that must be shown literally and never act.
-HOSTILE = [
-    "[bold]loud[/bold]",
-    "a stray [/] closer",
-    "[@click=app.quit]quit[/]",
-    "[link=https://example.com]x[/link]",
-    ":smile: :warning:",
-    "esc\x1b[2Jclear",
-    "title\x1b]0;owned\x07set",
-    "clip\x1b]52;c;aGVsbG8=\x07board",
-]
+# Untrusted text that must be shown literally and never act: the world's
+# hostile names and a terminal-title sequence, an even number of turns.
+HOSTILE = [*HOSTILE_NAMES, "title\x1b]0;owned\x07set"]
 
 
 def add_transcript(

@@ -1,5 +1,6 @@
 """The Admin settings screen: retention changes behind a confirmation, keys only."""
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,16 @@ async def _open_settings(pilot: Any) -> None:
 
 
 async def _answer(app: Any, pilot: Any) -> None:
-    """Wait for the change's worker and the screen's handling of its answer."""
-    await app.workers.wait_for_complete()
+    """Wait for the change's worker and the screen's handling of its answer.
+
+    A refused change ends its worker in error, which the screen shows; waiting
+    on a worker that has not finished yet re-raises that error here, so it is
+    not an outcome of the wait.
+    """
+    from textual.worker import WorkerFailed
+
+    with contextlib.suppress(WorkerFailed):
+        await app.workers.wait_for_complete()
     await pilot.pause()
 
 

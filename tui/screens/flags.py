@@ -39,12 +39,13 @@ from tui.widgets.format import local_time
 from tui.widgets.virtual_table import Column, VirtualTable
 
 # One key per verdict, the same on the queue and in the review view.
-VERDICT_KEYS = {
-    "a": "acknowledged",
-    "e": "escalated",
-    "r": "resolved",
-    "d": "dismissed",
-}
+VERDICT_BINDINGS: list[BindingType] = [
+    Binding("a", "decide('acknowledged')", "Ack", tooltip="Acknowledged"),
+    Binding("e", "decide('escalated')", "Escalate", tooltip="Escalated"),
+    Binding("r", "decide('resolved')", "Resolve", tooltip="Resolved"),
+    Binding("d", "decide('dismissed')", "Dismiss", tooltip="Dismissed"),
+]
+UNDO_BINDING = Binding("u", "undo", "Undo", tooltip="Undo the last verdict")
 STATE_KEYS = {
     "1": "new",
     "2": "acknowledged",
@@ -223,11 +224,8 @@ class FlagsScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("a", "decide('acknowledged')", "Ack", tooltip="Acknowledged"),
-        Binding("e", "decide('escalated')", "Escalate", tooltip="Escalated"),
-        Binding("r", "decide('resolved')", "Resolve", tooltip="Resolved"),
-        Binding("d", "decide('dismissed')", "Dismiss", tooltip="Dismissed"),
-        Binding("u", "undo", "Undo", tooltip="Undo the last verdict"),
+        *VERDICT_BINDINGS,
+        UNDO_BINDING,
         Binding(
             "slash",
             "filters",
@@ -379,20 +377,13 @@ class FlagsScreen(Screen[None]):
         triage = self.triage
         if triage is None:
             return
-        try:
-            undone = triage.undo()
-        except StoreError as error:
-            self.notify(str(error), severity="warning", markup=False)
-            return
+        undone = undo_last(self, triage)
         if undone is None:
-            self.notify("Nothing to undo in this visit.", markup=False)
             return
-        result, key = undone
         self.reload()
         self.table.cursor_row = reviews.position_in_queue(
-            triage.read, triage.selection, key
+            triage.read, triage.selection, undone[1]
         )
-        self.notify(f"Undone: {result.flag_id} is {result.restored_state} again.")
 
     @on(VirtualTable.Selected, "#flags-table")
     def review(self, event: VirtualTable.Selected) -> None:
@@ -524,6 +515,23 @@ class FlagsScreen(Screen[None]):
             f"Wrote {written:,} flags to {clean(str(target), single_line=True)}",
             markup=False,
         )
+
+
+def undo_last(
+    screen: Screen[Any], triage: Triage
+) -> tuple[reviews.UndoResult, QueueKey] | None:
+    """Undo the visit's last verdict and say so; what was undone, or None."""
+    try:
+        undone = triage.undo()
+    except StoreError as error:
+        screen.notify(str(error), severity="warning", markup=False)
+        return None
+    if undone is None:
+        screen.notify("Nothing to undo in this visit.", markup=False)
+        return None
+    result, _key = undone
+    screen.notify(f"Undone: {result.flag_id} is {result.restored_state} again.")
+    return undone
 
 
 def settle_conflict(

@@ -24,7 +24,14 @@ from store.errors import StoreError
 from store.reviews import FlagDetail, Verdict
 from tui.app import DataChanged
 from tui.inert import inert
-from tui.screens.flags import SYNC_MARKS, Triage, settle_conflict
+from tui.screens.flags import (
+    SYNC_MARKS,
+    UNDO_BINDING,
+    VERDICT_BINDINGS,
+    Triage,
+    settle_conflict,
+    undo_last,
+)
 from tui.widgets.format import local_time
 
 # Known limit: a response longer than this shows its start only; laying out
@@ -46,12 +53,9 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("a", "decide('acknowledged')", "Ack", tooltip="Acknowledged"),
-        Binding("e", "decide('escalated')", "Escalate", tooltip="Escalated"),
-        Binding("r", "decide('resolved')", "Resolve", tooltip="Resolved"),
-        Binding("d", "decide('dismissed')", "Dismiss", tooltip="Dismissed"),
+        *VERDICT_BINDINGS,
         Binding("n", "note", "Note", tooltip="Write a note; then a verdict key"),
-        Binding("u", "undo", "Undo", tooltip="Undo the last verdict"),
+        UNDO_BINDING,
         Binding("enter", "transcript", "Transcript", tooltip="Open the session"),
         Binding(
             "right_square_bracket",
@@ -194,17 +198,9 @@ class ReviewScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Undo the last verdict and show its flag again."""
-        try:
-            undone = self.triage.undo()
-        except StoreError as error:
-            self.notify(str(error), severity="warning", markup=False)
-            return
-        if undone is None:
-            self.notify("Nothing to undo in this visit.", markup=False)
-            return
-        result, _key = undone
-        self.show(result.flag_id)
-        self.notify(f"Undone: {result.flag_id} is {result.restored_state} again.")
+        undone = undo_last(self, self.triage)
+        if undone is not None:
+            self.show(undone[0].flag_id)
 
     def action_step(self, step: int) -> None:
         """Show the next (or previous) flag without deciding this one."""

@@ -403,6 +403,13 @@ def _restore_current(
 # --- the outbox, as the sync sends it ---------------------------------------
 
 
+_OUTGOING_SQL = (
+    "SELECT v.verdict_id, v.flag_id, v.state, v.note, v.decided_at_ms,"
+    " v.base_verdict_id, o.attempts"
+    " FROM verdict_outbox o JOIN flag_verdicts v USING (verdict_id)"
+)
+
+
 def waiting_verdicts(conn: sqlite3.Connection) -> list[OutgoingVerdict]:
     """The verdicts to send, in the order they were made.
 
@@ -410,10 +417,7 @@ def waiting_verdicts(conn: sqlite3.Connection) -> list[OutgoingVerdict]:
     decided on top of the verdict in conflict and would only conflict too.
     """
     rows = conn.execute(
-        "SELECT v.verdict_id, v.flag_id, v.state, v.note, v.decided_at_ms,"
-        " v.base_verdict_id, o.attempts"
-        " FROM verdict_outbox o JOIN flag_verdicts v USING (verdict_id)"
-        " WHERE o.outcome IS NULL AND v.flag_id NOT IN"
+        f"{_OUTGOING_SQL} WHERE o.outcome IS NULL AND v.flag_id NOT IN"
         " (SELECT flag_id FROM flag_verdicts WHERE status = 'conflict')"
         " ORDER BY v.made_seq"
     ).fetchall()
@@ -438,10 +442,7 @@ def mark_attempt(
         if not claimed:
             return None
         row = conn.execute(
-            "SELECT v.verdict_id, v.flag_id, v.state, v.note, v.decided_at_ms,"
-            " v.base_verdict_id, o.attempts FROM flag_verdicts v"
-            " JOIN verdict_outbox o USING (verdict_id) WHERE v.verdict_id = ?",
-            (verdict_id,),
+            f"{_OUTGOING_SQL} WHERE v.verdict_id = ?", (verdict_id,)
         ).fetchone()
     return OutgoingVerdict(*row)
 
@@ -530,7 +531,7 @@ def keep_mine(conn: sqlite3.Connection, path: Path, verdict_id: str) -> Verdict:
             " resolution = 'kept_mine' WHERE verdict_id = ?",
             (now_ms(), verdict_id),
         )
-        mine = _verdict(conn, verdict_id)
+        mine = verdict(conn, verdict_id)
         assert mine is not None
         _set_current(
             conn,
@@ -552,7 +553,7 @@ def take_theirs(conn: sqlite3.Connection, path: Path, verdict_id: str) -> Verdic
     """
     with sqlite_errors(path), transaction(conn):
         theirs_id = _conflict_partner(conn, verdict_id)
-        mine = _verdict(conn, verdict_id)
+        mine = verdict(conn, verdict_id)
         assert mine is not None
         later = conn.execute(
             "SELECT v.verdict_id FROM flag_verdicts v JOIN verdict_outbox o"
@@ -564,7 +565,7 @@ def take_theirs(conn: sqlite3.Connection, path: Path, verdict_id: str) -> Verdic
             _withdraw(conn, later_id, "took_theirs")
         _withdraw(conn, verdict_id, "took_theirs")
         _reconcile_flag(conn, mine.flag_id)
-        theirs = _verdict(conn, theirs_id)
+        theirs = verdict(conn, theirs_id)
         assert theirs is not None
         return theirs
 
@@ -591,16 +592,20 @@ def outbox_counts(conn: sqlite3.Connection) -> OutboxCounts:
     return OutboxCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-def open_conflicts(conn: sqlite3.Connection) -> list[Conflict]:
-    """Every unsettled conflict, oldest verdict first."""
+def open_conflicts(
+    conn: sqlite3.Connection, flag_id: str | None = None
+) -> list[Conflict]:
+    """Every unsettled conflict (or the flag's), oldest verdict first."""
+    on_flag = "" if flag_id is None else " AND v.flag_id = ?"
     rows = conn.execute(
         "SELECT o.verdict_id, o.conflict_verdict_id FROM verdict_outbox o"
         " JOIN flag_verdicts v USING (verdict_id)"
-        " WHERE v.status = 'conflict' ORDER BY v.made_seq"
+        f" WHERE v.status = 'conflict'{on_flag} ORDER BY v.made_seq",
+        () if flag_id is None else (flag_id,),
     ).fetchall()
     conflicts = []
     for mine_id, theirs_id in rows:
-        mine, theirs = _verdict(conn, mine_id), _verdict(conn, theirs_id)
+        mine, theirs = verdict(conn, mine_id), verdict(conn, theirs_id)
         if mine is not None and theirs is not None:
             conflicts.append(Conflict(mine, theirs))
     return conflicts
@@ -608,10 +613,8 @@ def open_conflicts(conn: sqlite3.Connection) -> list[Conflict]:
 
 def conflict_of(conn: sqlite3.Connection, flag_id: str) -> Conflict | None:
     """The flag's unsettled conflict, if it has one."""
-    for conflict in open_conflicts(conn):
-        if conflict.mine.flag_id == flag_id:
-            return conflict
-    return None
+    conflicts = open_conflicts(conn, flag_id)
+    return conflicts[0] if conflicts else None
 
 
 # --- the team's verdicts, as the sync pulls them ----------------------------
@@ -736,18 +739,14 @@ _VERDICT_COLUMNS = (
 )
 
 
-def _verdict(conn: sqlite3.Connection, verdict_id: str) -> Verdict | None:
+def verdict(conn: sqlite3.Connection, verdict_id: str) -> Verdict | None:
+    """One verdict by id, with its reviewer's name."""
     row = conn.execute(
         f"SELECT {_VERDICT_COLUMNS} FROM flag_verdicts v"
         " LEFT JOIN users u ON u.user_id = v.decided_by WHERE v.verdict_id = ?",
         (verdict_id,),
     ).fetchone()
     return None if row is None else Verdict(*row)
-
-
-def verdict(conn: sqlite3.Connection, verdict_id: str) -> Verdict | None:
-    """One verdict by id, with its reviewer's name."""
-    return _verdict(conn, verdict_id)
 
 
 def flag_verdicts(conn: sqlite3.Connection, flag_id: str) -> list[Verdict]:
@@ -842,6 +841,23 @@ def _where(selection: FlagFilter, *, with_state: bool = True) -> tuple[str, list
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+def _beyond(
+    where: str,
+    params: list[Any],
+    selection: FlagFilter,
+    key: QueueKey,
+    *,
+    later: bool,
+) -> tuple[str, list[Any]]:
+    """`where` narrowed to the flags after `key` (or before it) in queue order."""
+    compare = ">" if later != selection.newest_first else "<"
+    clause = f"(f.flagged_at_ms, f.flag_id) {compare} (?, ?)"
+    return (
+        where + (" AND " if where else " WHERE ") + clause,
+        [*params, key.flagged_at_ms, key.flag_id],
+    )
+
+
 def count_by_state(conn: sqlite3.Connection, selection: FlagFilter) -> dict[str, int]:
     """Flags per state under every filter but the state one (all states listed)."""
     where, params = _where(selection, with_state=False)
@@ -893,11 +909,7 @@ def queue_page(
     where, params = _where(selection)
     direction = "DESC" if selection.newest_first else "ASC"
     if after is not None:
-        compare = "<" if selection.newest_first else ">"
-        where += (" AND " if where else " WHERE ") + (
-            f"(f.flagged_at_ms, f.flag_id) {compare} (?, ?)"
-        )
-        params += [after.flagged_at_ms, after.flag_id]
+        where, params = _beyond(where, params, selection, after, later=True)
     rows = conn.execute(
         f"SELECT {_QUEUE_COLUMNS} {_QUEUE_JOINS}{where}"
         f" ORDER BY f.flagged_at_ms {direction}, f.flag_id {direction}"
@@ -939,14 +951,8 @@ def position_in_queue(
 ) -> int:
     """How many flags of the queue come before `key` (its 0-based position)."""
     where, params = _where(selection)
-    compare = ">" if selection.newest_first else "<"
-    where += (" AND " if where else " WHERE ") + (
-        f"(f.flagged_at_ms, f.flag_id) {compare} (?, ?)"
-    )
-    row = conn.execute(
-        f"SELECT count(*) FROM flags f{where}",
-        [*params, key.flagged_at_ms, key.flag_id],
-    ).fetchone()
+    where, params = _beyond(where, params, selection, key, later=False)
+    row = conn.execute(f"SELECT count(*) FROM flags f{where}", params).fetchone()
     return int(row[0])
 
 

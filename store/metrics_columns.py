@@ -385,18 +385,6 @@ def _merge(
     `lists` are the agent ids, user ids and model names the codes now index.
     """
     agent_ids, user_ids, model_names = lists
-    names = [
-        "inserted_at_ms",
-        "agent",
-        "user",
-        "model",
-        "status_class",
-        "duration_ms",
-        "prompt_tokens",
-        "completion_tokens",
-        "total_tokens",
-        "cost_ucents",
-    ]
     added = {
         "inserted_at_ms": rows["t"],
         "agent": rows["agent"],
@@ -410,7 +398,8 @@ def _merge(
         "cost_ucents": _as_int(rows["cost"]),
     }
     merged: dict[str, Any] = {
-        name: np.concatenate([getattr(held, name), added[name]]) for name in names
+        name: np.concatenate([getattr(held, name), values])
+        for name, values in added.items()
     }
     sort_key = (merged["agent"].astype(np.int64) << _CODE_SHIFT) + (
         merged["inserted_at_ms"] + _TIME_OFFSET

@@ -155,10 +155,7 @@ class RecordSpec:
             return self._checked_row(record)
         if len(self.fields) == 1:
             values = (values,)
-        if (
-            self._type_rows is not None
-            and tuple(map(type, values)) not in self._type_rows
-        ):
+        if tuple(map(type, values)) not in self._type_rows:
             return self._checked_row(record)
         for index, choices in self._choices:
             if values[index] not in choices:

@@ -14,22 +14,23 @@ terminal writes the frame.
 """
 
 import asyncio
-import os
-import resource
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.frames import (
+    against_target,
+    draw,
+    max_rss_mb,
+    memory_against_target,
+    pin_now,
+)
+
 FIRST_SCREEN_TARGET_S = 1.0
 PAGE_MOVE_TARGET_S = 0.100
 MEMORY_TARGET_MB = 300
 PAGE_MOVES = 30
-
-
-def _draw(app: Any) -> None:
-    """Compose the whole screen, as a terminal refresh would."""
-    app.screen._compositor.render_strips()
 
 
 def _busiest_session_agent(app: Any) -> tuple[int, str, int]:
@@ -63,11 +64,11 @@ async def _measure(db_path: Path) -> dict[str, Any]:
     app = AgentmonApp(db_path, default_period="180d")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        _draw(app)
+        draw(app)
         figures["agents_first_screen_s"] = time.perf_counter() - started
         await app.workers.wait_for_complete()
         await pilot.pause()
-        _draw(app)
+        draw(app)
         figures["agents_figures_s"] = time.perf_counter() - started
         figures["agents"] = app.screen.query_one(
             "#agents-table", VirtualTable
@@ -81,14 +82,14 @@ async def _measure(db_path: Path) -> dict[str, Any]:
         started = time.perf_counter()
         await pilot.press("enter")
         await pilot.pause()
-        _draw(app)
+        draw(app)
         figures["sessions_first_screen_s"] = time.perf_counter() - started
 
         moves = []
         for key in ["pagedown"] * PAGE_MOVES + ["G", "g"]:
             started = time.perf_counter()
             await pilot.press(key)
-            _draw(app)
+            draw(app)
             moves.append(time.perf_counter() - started)
         figures["page_move_median_s"] = statistics.median(moves)
         figures["page_move_max_s"] = max(moves)
@@ -98,7 +99,7 @@ async def _measure(db_path: Path) -> dict[str, Any]:
         for action in ["page_down"] * PAGE_MOVES + ["last", "first"]:
             started = time.perf_counter()
             getattr(table, f"action_{action}")()
-            _draw(app)
+            draw(app)
             work.append(time.perf_counter() - started)
         figures["page_move_work_median_s"] = statistics.median(work)
         figures["page_move_work_max_s"] = max(work)
@@ -106,9 +107,9 @@ async def _measure(db_path: Path) -> dict[str, Any]:
         await pilot.press("escape")
         started = time.perf_counter()
         await pilot.press("pagedown")
-        _draw(app)
+        draw(app)
         figures["agents_page_move_s"] = time.perf_counter() - started
-    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["max_rss_mb"] = max_rss_mb()
     return figures
 
 
@@ -116,7 +117,7 @@ def main() -> None:
     """Print the app's figures on the large synced database, with the targets."""
     from bench.world import large_db
 
-    os.environ.setdefault("AGENTMON_NOW", "2026-06-01T12:00:00Z")
+    pin_now()
     db_path = Path(large_db())
     figures = asyncio.run(_measure(db_path))
     print(
@@ -162,12 +163,5 @@ def main() -> None:
         ),
     ]
     for label, seconds, target in rows:
-        print(
-            f"{label:<50} {seconds * 1000:8.1f} ms  target {target * 1000:6.0f} ms"
-            f"  ({seconds / target:.2f} of target)"
-        )
-    print(
-        f"{'max resident memory':<50} {figures['max_rss_mb']:8.1f} MB  target "
-        f"{MEMORY_TARGET_MB:6d} MB  ({figures['max_rss_mb'] / MEMORY_TARGET_MB:.2f}"
-        " of target)"
-    )
+        print(against_target(label, seconds, target, 50))
+    print(memory_against_target(figures["max_rss_mb"], MEMORY_TARGET_MB, 50))

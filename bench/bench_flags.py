@@ -14,8 +14,6 @@ round trip is printed as that floor.
 """
 
 import asyncio
-import os
-import resource
 import shutil
 import statistics
 import tempfile
@@ -23,17 +21,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.frames import against_target, draw, max_rss_mb, pin_now
+
 FLAGS = 100
 KEYSTROKES_TARGET = 2.0
 NEXT_FLAG_TARGET_S = 0.050
 QUEUE_TARGET_S = 1.0
 NOTE = "see policy"
 NOTED_FLAGS = 10
-
-
-def _draw(app: Any) -> None:
-    """Compose the whole screen, as a terminal refresh would."""
-    app.screen._compositor.render_strips()
 
 
 def _time_own_work(app: Any, screen: Any, record: list[float]) -> None:
@@ -44,7 +39,7 @@ def _time_own_work(app: Any, screen: Any, record: list[float]) -> None:
         started = time.perf_counter()
         decide(state)
         screen._refresh_layout()
-        _draw(app)
+        draw(app)
         record.append(time.perf_counter() - started)
 
     screen.action_decide = timed_decide
@@ -54,7 +49,7 @@ async def _timed(app: Any, pilot: Any, *keys: str) -> float:
     """Seconds from pressing `keys` until the screen is drawn."""
     started = time.perf_counter()
     await pilot.press(*keys)
-    _draw(app)
+    draw(app)
     return time.perf_counter() - started
 
 
@@ -103,7 +98,7 @@ async def _measure(db_path: Path) -> dict[str, Any]:
         figures["noted_median_s"] = statistics.median(noted)
         figures["back_to_queue_s"] = await _timed(app, pilot, "escape")
         figures["waiting"] = reviews.outbox_counts(app.db).waiting
-    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["max_rss_mb"] = max_rss_mb()
     return figures
 
 
@@ -111,7 +106,7 @@ def main() -> None:
     """Print triage figures on a copy of the large synced database, with targets."""
     from bench.world import large_db
 
-    os.environ.setdefault("AGENTMON_NOW", "2026-06-01T12:00:00Z")
+    pin_now()
     source = Path(large_db())
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "agentmon.db"
@@ -155,10 +150,7 @@ def main() -> None:
     ]
     for label, seconds, target in rows:
         goal = NEXT_FLAG_TARGET_S if target is None else target
-        print(
-            f"{label:<44} {seconds * 1000:8.1f} ms  target {goal * 1000:6.0f} ms"
-            f"  ({seconds / goal:.2f} of target)"
-        )
+        print(against_target(label, seconds, goal, 44))
     print(
         f"{'note and verdict, 13 keys (Pilot, median)':<44} "
         f"{figures['noted_median_s'] * 1000:8.1f} ms  (typing included)"

@@ -14,22 +14,23 @@ Figures vary with the machine's load: run it on a quiet machine.
 """
 
 import asyncio
-import os
-import resource
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.frames import (
+    against_target,
+    draw,
+    max_rss_mb,
+    memory_against_target,
+    pin_now,
+)
+
 FIRST_SCREEN_TARGET_S = 1.0
 PAGE_MOVE_TARGET_S = 0.100
 MEMORY_TARGET_MB = 300
 PAGE_MOVES = 40
-
-
-def _draw(app: Any) -> None:
-    """Compose the whole screen, as a terminal refresh would."""
-    app.screen._compositor.render_strips()
 
 
 async def _settled(pilot: Any) -> None:
@@ -55,7 +56,7 @@ async def _timed(app: Any, pilot: Any, keys: list[str]) -> list[float]:
         started = time.perf_counter()
         app.post_message(events.Key(key, key if len(key) == 1 else None))
         await _settled(pilot)
-        _draw(app)
+        draw(app)
         times.append(time.perf_counter() - started)
     return times
 
@@ -66,7 +67,7 @@ async def _pilot_round_trips(app: Any, pilot: Any, keys: list[str]) -> list[floa
     for key in keys:
         started = time.perf_counter()
         await pilot.press(key)
-        _draw(app)
+        draw(app)
         times.append(time.perf_counter() - started)
     return times
 
@@ -90,7 +91,7 @@ async def _measure(db_path: Path, size: tuple[int, int]) -> dict[str, Any]:
         started = time.perf_counter()
         await app.push_screen(TranscriptScreen(session_id))
         await pilot.pause()
-        _draw(app)
+        draw(app)
         figures["first_screen_s"] = time.perf_counter() - started
         view = app.screen.query_one(TranscriptView)
         figures["messages"] = len(view.entries)
@@ -110,22 +111,19 @@ async def _measure(db_path: Path, size: tuple[int, int]) -> dict[str, Any]:
         figures["pages_read"] = view.pages_read
         pilot_moves = await _pilot_round_trips(app, pilot, ["pagedown"] * 10)
         figures["pilot_page_move_median_s"] = statistics.median(pilot_moves)
-    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["max_rss_mb"] = max_rss_mb()
     return figures
 
 
 def _row(label: str, seconds: float, target: float) -> str:
-    return (
-        f"{label:<46} {seconds * 1000:8.1f} ms  target {target * 1000:6.0f} ms"
-        f"  ({seconds / target:.2f} of target)"
-    )
+    return against_target(label, seconds, target, 46)
 
 
 def main() -> None:
     """Print the transcript's figures on the large synced database, with targets."""
     from bench.world import large_db
 
-    os.environ.setdefault("AGENTMON_NOW", "2026-06-01T12:00:00Z")
+    pin_now()
     db_path = Path(large_db())
     for size in ((80, 24), (160, 48)):
         figures = asyncio.run(_measure(db_path, size))
@@ -177,8 +175,4 @@ def main() -> None:
                 PAGE_MOVE_TARGET_S,
             )
         )
-    print(
-        f"{'max resident memory':<46} {figures['max_rss_mb']:8.1f} MB  target "
-        f"{MEMORY_TARGET_MB:6d} MB  ({figures['max_rss_mb'] / MEMORY_TARGET_MB:.2f}"
-        " of target)"
-    )
+    print(memory_against_target(figures["max_rss_mb"], MEMORY_TARGET_MB, 46))

@@ -9,7 +9,7 @@ computed in a worker thread on its own connection; money is formatted from
 integers.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -307,14 +307,21 @@ def _day_ms(day: str) -> int:
     return int(moment.timestamp()) * 1000
 
 
+def _against_previous(
+    title: str, value: int, previous: int, earlier: str, shown: Callable[[int], str]
+) -> Text:
+    """`Title value  Apr 2026 previous (+4.2%)`: a month's figure and the one before."""
+    text = Text(f"{title} ", style="bold", end="")
+    text.append(shown(value), style="bold")
+    text.append(f"  {earlier} {shown(previous)} ({fmt.change(value, previous)})")
+    return text
+
+
 def _spend_figures(month: "ConsumptionMonth") -> Text:
     """The month's spend against the previous month's."""
     earlier = month_label(month.previous_month)
-    text = Text("Spend ", style="bold", end="")
-    text.append(fmt.money(month.cost_ucents), style="bold")
-    text.append(
-        f"  {earlier} {fmt.money(month.previous_cost_ucents)} "
-        f"({fmt.change(month.cost_ucents, month.previous_cost_ucents)})"
+    text = _against_previous(
+        "Spend", month.cost_ucents, month.previous_cost_ucents, earlier, fmt.money
     )
     if month.dates:
         last_day = int(month.dates[-1][-2:])
@@ -329,14 +336,13 @@ def _spend_figures(month: "ConsumptionMonth") -> Text:
 
 def _token_figures(month: "ConsumptionMonth") -> Text:
     """The month's tokens against the previous month's."""
-    earlier = month_label(month.previous_month)
-    text = Text("Tokens ", style="bold", end="")
-    text.append(fmt.count(month.total_tokens), style="bold")
-    text.append(
-        f"  {earlier} {fmt.count(month.previous_total_tokens)} "
-        f"({fmt.change(month.total_tokens, month.previous_total_tokens)})"
+    return _against_previous(
+        "Tokens",
+        month.total_tokens,
+        month.previous_total_tokens,
+        month_label(month.previous_month),
+        fmt.count,
     )
-    return text
 
 
 def _token_unit(largest: int) -> tuple[str, int]:

@@ -149,11 +149,17 @@ class _Cancelled(Exception):
 
 @dataclass(frozen=True)
 class _Page:
-    """One export page: its records and the bookmark that follows it."""
+    """One export page: its rows, the records set aside (and why), the next bookmark."""
 
-    records: list[Any]
+    rows: list[tuple[Any, ...]]
+    rejected: list[tuple[str, Any]]
     next_cursor: str | None
     has_more: bool
+
+    @property
+    def records(self) -> int:
+        """How many records the page carried, kept or not."""
+        return len(self.rows) + len(self.rejected)
 
 
 def run_sync(
@@ -432,7 +438,7 @@ class _Walk:
             for page in fetched:
                 self.land(stream, endpoint, page)
                 pages += 1
-                rows += len(page.records)
+                rows += page.records
                 self.report(SyncProgress(stream.source, pages, rows))
                 self.maybe_commit()
                 self.check_cancel()
@@ -440,8 +446,9 @@ class _Walk:
 
     def land(self, stream: Stream, endpoint: str, page: _Page) -> None:
         """Store one page's records and, in the same batch, the bookmark after it."""
-        kept = self.rows_of(stream.spec, page.records, endpoint)
-        self.changes[stream.table] += self.writer.upsert(stream.table, kept)
+        for reason, record in page.rejected:
+            self.reject(endpoint, reason, record)
+        self.changes[stream.table] += self.writer.upsert(stream.table, page.rows)
         self.writer.save_cursor(stream.source, page.next_cursor)
 
     def stream_pages(
@@ -450,7 +457,8 @@ class _Walk:
         """The pages of an export stream from `cursor`, fetched one after another.
 
         Runs in the prefetch thread, so it touches the network only, never the
-        database connection.
+        database connection; it also checks the records against the contract,
+        so that this work overlaps the writer's.
         """
         base = {"order": "tail", "format": "native", "limit": self.config.page_limit}
         first = True
@@ -473,7 +481,7 @@ class _Walk:
                 cursor = None
                 continue
             first = False
-            page = _page_of(answer, endpoint, cursor)
+            page = _page_of(answer, endpoint, cursor, stream.spec)
             yield page
             if not page.has_more:
                 return
@@ -573,13 +581,9 @@ class _Walk:
         self, spec: RecordSpec, records: Sequence[Any], endpoint: str
     ) -> list[tuple[Any, ...]]:
         """The rows of the records that keep the contract; the others are rejected."""
-        rows: list[tuple[Any, ...]] = []
-        row = spec.row
-        for record in records:
-            try:
-                rows.append(row(record))
-            except ContractViolation as violation:
-                self.reject(endpoint, str(violation), record)
+        rows, rejected = _checked_rows(spec, records)
+        for reason, record in rejected:
+            self.reject(endpoint, reason, record)
         return rows
 
     def reject(self, endpoint: str, reason: str, record: Any) -> None:
@@ -625,7 +629,24 @@ class _Walk:
         self.report(SyncNotice(text))
 
 
-def _page_of(answer: Answer, endpoint: str, cursor: str | None) -> _Page:
+def _checked_rows(
+    spec: RecordSpec, records: Sequence[Any]
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, Any]]]:
+    """The rows of the records that keep the contract, and (why, record) of the rest."""
+    rows: list[tuple[Any, ...]] = []
+    rejected: list[tuple[str, Any]] = []
+    row = spec.row
+    for record in records:
+        try:
+            rows.append(row(record))
+        except ContractViolation as violation:
+            rejected.append((str(violation), record))
+    return rows, rejected
+
+
+def _page_of(
+    answer: Answer, endpoint: str, cursor: str | None, spec: RecordSpec
+) -> _Page:
     """An export page from its answer, once its shape keeps the contract."""
     body = answer.body
     records = _list_field(body, "result", endpoint)
@@ -638,7 +659,8 @@ def _page_of(answer: Answer, endpoint: str, cursor: str | None) -> _Page:
         raise ProtocolError(f"GET {endpoint}", "next_cursor is not a string")
     # At the end of a stream a remote may omit the cursor: asking again with the
     # one just used repeats a page, which the upserts merge.
-    return _Page(records, next_cursor or cursor, has_more)
+    rows, rejected = _checked_rows(spec, records)
+    return _Page(rows, rejected, next_cursor or cursor, has_more)
 
 
 def _list_field(body: Any, name: str, endpoint: str) -> list[Any]:

@@ -85,21 +85,30 @@ def _serving_rate(
     return records / elapsed, records
 
 
-def _serialisation_rate() -> float:
+def _serialisation_rates() -> dict[str, float]:
+    """Records per second of log and message pages turned into JSON, in-process."""
     import numpy as np
 
     from sandbox.config import SandboxConfig, parse_iso_ms
-    from sandbox.records import log_records
+    from sandbox.records import log_records, message_records
     from sandbox.world import World
 
     world = World(SandboxConfig(seed=7, scale="medium", now_ms=parse_iso_ms(NOW)))
     snapshot = world.snapshot()
-    pages = len(snapshot.logs) // PAGE
-    started = time.perf_counter()
-    for page in range(pages):
-        positions = np.arange(page * PAGE, (page + 1) * PAGE)
-        ("[" + ",".join(log_records(snapshot, positions)) + "]").encode()
-    return pages * PAGE / (time.perf_counter() - started)
+    render = {
+        "log records": lambda positions: log_records(snapshot, positions),
+        "messages": lambda positions: message_records(world, snapshot, positions),
+    }
+    rates = {}
+    for name, records in render.items():
+        records(np.arange(PAGE))  # the first page builds the text pools
+        pages = min(len(snapshot.logs), len(snapshot.messages)) // PAGE
+        started = time.perf_counter()
+        for page in range(pages):
+            positions = np.arange(page * PAGE, (page + 1) * PAGE)
+            ("[" + ",".join(records(positions)) + "]").encode()
+        rates[name] = pages * PAGE / (time.perf_counter() - started)
+    return rates
 
 
 def main() -> None:
@@ -113,11 +122,11 @@ def main() -> None:
         print(f"  generated {figures['generated']}")
         print(f"  stats     {figures['stats']}")
 
-    rate = _serialisation_rate()
-    print(
-        f"serialise log records (one core, no HTTP): {rate:,.0f} records/s "
-        f"({rate / TARGET_RECORDS_PER_S:.1f}x the {TARGET_RECORDS_PER_S:,} target)"
-    )
+    for name, rate in _serialisation_rates().items():
+        print(
+            f"serialise {name} (one core, no HTTP): {rate:,.0f} records/s "
+            f"({rate / TARGET_RECORDS_PER_S:.1f}x the {TARGET_RECORDS_PER_S:,} target)"
+        )
 
     server = subprocess.Popen(
         [sys.executable, "-c", _SERVE, NOW],

@@ -173,6 +173,16 @@ _MEMORY: dict[str, Columns] = {}
 _LOCK = threading.Lock()
 
 
+def refresh_metric_columns(conn: sqlite3.Connection) -> None:
+    """Bring the column cache up to date now, as the last step of a sync.
+
+    The sync pays the read of what it just wrote (only the new records when
+    the cache was fresh before), so the first screen or `agentmon metrics`
+    after it does not pay for reading every record.
+    """
+    load_columns(conn)
+
+
 def load_columns(conn: sqlite3.Connection) -> Columns:
     """The current columns of `conn`'s `log_records`, from cache when still fresh.
 

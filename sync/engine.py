@@ -26,6 +26,7 @@ import contextlib
 import json
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -207,11 +208,19 @@ def run_sync(
                         _run_record(summary, error),
                     )
                 raise
+            _refresh_metrics(conn)
             summary.seconds = time.monotonic() - started
             finish_run(conn, path, run_id, now_ms(), "ok", _run_record(summary, None))
             return summary
     finally:
         conn.close()
+
+
+def _refresh_metrics(conn: sqlite3.Connection) -> None:
+    """Update the metrics' column cache; numpy is loaded only here."""
+    from store.metrics_columns import refresh_metric_columns
+
+    refresh_metric_columns(conn)
 
 
 def _run_record(summary: SyncSummary, error: BaseException | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 
 from store.db import open_database
@@ -66,6 +67,20 @@ def test_the_first_sync_reports_every_row_as_new(tmp_path: Path, sandbox: Any) -
         counts["log_records"],
         0,
     )
+
+
+def test_a_sync_leaves_the_metrics_column_cache_up_to_date(
+    tmp_path: Path, sandbox: Any
+) -> None:
+    """The first screen after a sync reads the records' columns from the cache."""
+    path = tmp_path / "a.db"
+    run_sync(path, sync_config(sandbox.base_url, sandbox.admin_key))
+
+    with np.load(tmp_path / "a.db.metrics.npz") as cached:
+        assert (
+            cached["inserted_at_ms"].shape[0]
+            == sandbox.stats()["counts"]["log_records"]
+        )
 
 
 def test_new_live_activity_appears_after_the_next_sync(

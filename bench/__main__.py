@@ -2,11 +2,12 @@
 
 `python -m bench` runs all of them in name order; `python -m bench sync metrics`
 runs `bench_sync.py` and `bench_metrics.py` only. Each prints its own figures
-and ratios.
+and ratios, and runs in a process of its own, so that no benchmark's memory or
+warm caches colour the next one's figures.
 """
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,15 +23,21 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """Run the chosen benchmarks one after another and return 0."""
+    """Run the chosen benchmarks one after another; 1 if any of them failed."""
     names = argv or available()
+    failures = 0
     for name in names:
-        module = importlib.import_module(f"bench.bench_{name}")
         print(f"== {name}", flush=True)
         started = time.perf_counter()
-        module.main()
-        print(f"== {name} done in {time.perf_counter() - started:.1f} s", flush=True)
-    return 0
+        code = f"import bench.bench_{name} as bench; bench.main()"
+        finished = subprocess.run([sys.executable, "-c", code], check=False)
+        elapsed = time.perf_counter() - started
+        if finished.returncode != 0:
+            print(f"== {name} failed (exit {finished.returncode})", flush=True)
+            failures += 1
+            continue
+        print(f"== {name} done in {elapsed:.1f} s", flush=True)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ PAGE = 5000
 TARGET_RECORDS_PER_S = 150_000
 
 _GENERATE = """
-import json, resource, sys, time
+import json, sys, time
+from bench.memory import peak_rss_mb
 started = time.perf_counter()
 from sandbox.config import SandboxConfig, parse_iso_ms
 from sandbox.world import World
@@ -27,7 +28,7 @@ seconds = time.perf_counter() - started
 snapshot = world.snapshot()
 print(json.dumps({
     "seconds": seconds,
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_rss_mb": peak_rss_mb(),
     "stats": world.stats()["counts"],
     "generated": {name: len(getattr(snapshot, name))
                   for name in ("sessions", "messages", "logs", "flags", "feedback")},
@@ -35,14 +36,15 @@ print(json.dumps({
 """
 
 _SERVE = """
-import resource, sys
+import sys
+from bench.memory import peak_rss_mb
 from sandbox import SandboxConfig, parse_iso_ms, start_sandbox
 running = start_sandbox(SandboxConfig(seed=7, scale="large",
                                       now_ms=parse_iso_ms(sys.argv[1])))
 print(running.base_url, running.organization_id, flush=True)
 sys.stdin.read()
 running.stop()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
+print(peak_rss_mb(), flush=True)
 """
 
 

@@ -96,21 +96,35 @@ def main() -> None:
     )
 
 
+# `agentmon sync` as a child that reports its own peak memory on its way out.
+_SYNC = """
+import sys
+from bench.memory import peak_rss_mb
+from tui.cli import main
+code = main(["sync"])
+print(peak_rss_mb(), flush=True)
+sys.exit(code)
+"""
+
+
 def _timed_sync(env: dict[str, str]) -> tuple[float, float, float]:
     """Run `agentmon sync` to the end; (wall seconds, CPU seconds, peak RSS MB)."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "sync"],
+        [sys.executable, "-c", _SYNC],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
+    assert process.stdout is not None
+    output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"agentmon sync failed with exit code {process.returncode}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, float(output.split()[-1])
 
 
 def _remote_alone_seconds(base_url: str) -> float:

@@ -4,9 +4,9 @@ Not a benchmark itself (its name does not start with `bench_`).
 """
 
 import os
-import resource
 from typing import Any
 
+from bench.memory import peak_rss_mb
 from bench.world import NOW
 
 
@@ -22,7 +22,7 @@ def draw(app: Any) -> None:
 
 def max_rss_mb() -> float:
     """The process's peak resident memory so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def against_target(label: str, seconds: float, target: float, width: int) -> str:

@@ -111,6 +111,13 @@ def keep_in_cache(synced: Path, scale: str) -> Path:
     target = cached_path(scale)
     if not target.exists():
         _ensure_cache()
+        # The metrics' column cache the sync left beside the file comes along,
+        # as it would for a user's database.
+        columns = synced.with_name(synced.name + ".metrics.npz")
+        if columns.exists():
+            kept = target.with_name(target.name + ".metrics.npz")
+            shutil.copyfile(columns, kept)
+            kept.chmod(0o600)
         partial = target.with_name(target.name + ".partial")
         shutil.copyfile(synced, partial)
         partial.chmod(0o600)

@@ -173,6 +173,11 @@ _MEMORY: dict[str, Columns] = {}
 _LOCK = threading.Lock()
 
 
+# Known limit: reading every record anew (no cache file beside the database,
+# for instance a copy made without its `.metrics.npz`) takes about 4 s per
+# million records and holds the GIL most of that time, so an app doing it in a
+# worker thread answers keys slowly until it ends. Every sync refreshes the
+# file (`refresh_metric_columns`), so only such copies meet this.
 def refresh_metric_columns(conn: sqlite3.Connection) -> None:
     """Bring the column cache up to date now, as the last step of a sync.
 

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,15 +177,21 @@ _LOCK = threading.Lock()
 # for instance a copy made without its `.metrics.npz`) takes about 4 s per
 # million records and holds the GIL most of that time, so an app doing it in a
 # worker thread answers keys slowly until it ends. Every sync refreshes the
-# file (`refresh_metric_columns`), so only such copies meet this.
-def refresh_metric_columns(conn: sqlite3.Connection) -> None:
-    """Bring the column cache up to date now, as the last step of a sync.
+# file (`refresh_file`), so only such copies meet this.
+def refresh_file(path: str) -> None:
+    """Bring the column cache beside the database at `path` up to date.
 
-    The sync pays the read of what it just wrote (only the new records when
-    the cache was fresh before), so the first screen or `agentmon metrics`
-    after it does not pay for reading every record.
+    The last step of a sync: it pays the read of what it just wrote (only the
+    new records when the cache was fresh before), so the first screen or
+    `agentmon metrics` after it does not pay for reading every record.
     """
-    load_columns(conn)
+    from store.db import open_database
+
+    conn = open_database(path, readonly=True)
+    try:
+        load_columns(conn)
+    finally:
+        conn.close()
 
 
 def load_columns(conn: sqlite3.Connection) -> Columns:
@@ -398,30 +404,38 @@ def _merge(
     """`held` with `rows` merged in, reordered by (agent, time).
 
     `lists` are the agent ids, user ids and model names the codes now index.
+    Columns are built one at a time, so that a full read of a million records
+    holds one column's intermediate copies at a time, not all of them.
     """
     agent_ids, user_ids, model_names = lists
-    added = {
-        "inserted_at_ms": rows["t"],
-        "agent": rows["agent"],
-        "user": rows["user"],
-        "model": rows["model"],
-        "status_class": _status_class(rows["http_status"]),
-        "duration_ms": rows["duration"],
-        "prompt_tokens": _as_int(rows["prompt"]),
-        "completion_tokens": _as_int(rows["completion"]),
-        "total_tokens": _as_int(rows["total"]),
-        "cost_ucents": _as_int(rows["cost"]),
+    added: dict[str, Callable[[], npt.NDArray[Any]]] = {
+        "inserted_at_ms": lambda: rows["t"],
+        "agent": lambda: rows["agent"],
+        "user": lambda: rows["user"],
+        "model": lambda: rows["model"],
+        "status_class": lambda: _status_class(rows["http_status"]),
+        "duration_ms": lambda: rows["duration"],
+        "prompt_tokens": lambda: _as_int(rows["prompt"]),
+        "completion_tokens": lambda: _as_int(rows["completion"]),
+        "total_tokens": lambda: _as_int(rows["total"]),
+        "cost_ucents": lambda: _as_int(rows["cost"]),
     }
-    merged: dict[str, Any] = {
-        name: np.concatenate([getattr(held, name), values])
-        for name, values in added.items()
-    }
-    sort_key = (merged["agent"].astype(np.int64) << _CODE_SHIFT) + (
-        merged["inserted_at_ms"] + _TIME_OFFSET
+
+    def merged(name: str) -> npt.NDArray[Any]:
+        return np.concatenate([getattr(held, name), added[name]()])
+
+    agents = merged("agent")
+    sort_key = (agents.astype(np.int64) << _CODE_SHIFT) + (
+        merged("inserted_at_ms") + _TIME_OFFSET
     )
     # The held part is already in order: a stable sort (timsort) merges runs.
     order = np.argsort(sort_key, kind="stable")
-    ordered = {name: values[order] for name, values in merged.items()}
+    del sort_key
+    ordered: dict[str, Any] = {"agent": agents[order]}
+    del agents
+    for name in added:
+        if name != "agent":
+            ordered[name] = merged(name)[order]
     starts = np.searchsorted(
         ordered["agent"], np.arange(len(agent_ids) + 1), side="left"
     ).astype(np.int64)

@@ -26,7 +26,8 @@ import contextlib
 import json
 import logging
 import queue
-import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
@@ -208,7 +209,7 @@ def run_sync(
                         _run_record(summary, error),
                     )
                 raise
-            _refresh_metrics(conn)
+            _refresh_metrics(path)
             summary.seconds = time.monotonic() - started
             finish_run(conn, path, run_id, now_ms(), "ok", _run_record(summary, None))
             return summary
@@ -216,11 +217,29 @@ def run_sync(
         conn.close()
 
 
-def _refresh_metrics(conn: sqlite3.Connection) -> None:
-    """Update the metrics' column cache; numpy is loaded only here."""
-    from store.metrics_columns import refresh_metric_columns
+def _refresh_metrics(path: Path) -> None:
+    """Update the metrics' column cache beside the database, in a child process.
 
-    refresh_metric_columns(conn)
+    A first read of a large copy holds about 250 MB of intermediate arrays;
+    in a process of its own that memory is returned when it ends instead of
+    adding to the sync's (or the app's) peak. It is only a cache: a failure
+    costs the first screen some speed, never data, and is logged.
+    """
+    code = (
+        "import sys; from store.metrics_columns import refresh_file; "
+        "refresh_file(sys.argv[1])"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if finished.returncode != 0:
+        last = (finished.stderr.strip().splitlines() or ["no message"])[-1]
+        log.warning("sync: metrics cache not refreshed: %s", last)
 
 
 def _run_record(summary: SyncSummary, error: BaseException | None) -> str:

@@ -22,10 +22,10 @@ from typing import Any
 from bench.frames import (
     against_target,
     draw,
-    max_rss_mb,
     memory_against_target,
     pin_now,
 )
+from bench.memory import peak_rss_mb
 
 FIRST_SCREEN_TARGET_S = 1.0
 PAGE_MOVE_TARGET_S = 0.100
@@ -109,7 +109,7 @@ async def _measure(db_path: Path) -> dict[str, Any]:
         await pilot.press("pagedown")
         draw(app)
         figures["agents_page_move_s"] = time.perf_counter() - started
-    figures["max_rss_mb"] = max_rss_mb()
+    figures["max_rss_mb"] = peak_rss_mb()
     return figures
 
 

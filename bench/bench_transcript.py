@@ -22,10 +22,10 @@ from typing import Any
 from bench.frames import (
     against_target,
     draw,
-    max_rss_mb,
     memory_against_target,
     pin_now,
 )
+from bench.memory import peak_rss_mb
 
 FIRST_SCREEN_TARGET_S = 1.0
 PAGE_MOVE_TARGET_S = 0.100
@@ -111,7 +111,7 @@ async def _measure(db_path: Path, size: tuple[int, int]) -> dict[str, Any]:
         figures["pages_read"] = view.pages_read
         pilot_moves = await _pilot_round_trips(app, pilot, ["pagedown"] * 10)
         figures["pilot_page_move_median_s"] = statistics.median(pilot_moves)
-    figures["max_rss_mb"] = max_rss_mb()
+    figures["max_rss_mb"] = peak_rss_mb()
     return figures
 
 

@@ -6,7 +6,6 @@ Not a benchmark itself (its name does not start with `bench_`).
 import os
 from typing import Any
 
-from bench.memory import peak_rss_mb
 from bench.world import NOW
 
 
@@ -18,11 +17,6 @@ def pin_now() -> None:
 def draw(app: Any) -> None:
     """Compose the whole screen, as a terminal refresh would."""
     app.screen._compositor.render_strips()
-
-
-def max_rss_mb() -> float:
-    """The process's peak resident memory so far, in MB."""
-    return peak_rss_mb()
 
 
 def against_target(label: str, seconds: float, target: float, width: int) -> str:

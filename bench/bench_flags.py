@@ -23,6 +23,7 @@ from typing import Any
 
 from bench.frames import against_target, draw, pin_now
 from bench.memory import peak_rss_mb
+from store.paths import metrics_cache_path
 
 FLAGS = 100
 KEYSTROKES_TARGET = 2.0
@@ -30,8 +31,6 @@ NEXT_FLAG_TARGET_S = 0.050
 QUEUE_TARGET_S = 1.0
 NOTE = "see policy"
 NOTED_FLAGS = 10
-# The file beside a database that keeps its metrics' columns between processes.
-COLUMN_CACHE_SUFFIX = ".metrics.npz"
 
 
 def _time_own_work(app: Any, screen: Any, record: list[float]) -> None:
@@ -120,11 +119,9 @@ def main() -> None:
         # along, as a synced user has it. Without it the Agents screen under
         # the queue rebuilds it in a worker thread while the queue is timed,
         # and that thread's hold on the GIL slows every queue key about 2 s.
-        columns = source.with_name(source.name + COLUMN_CACHE_SUFFIX)
+        columns = metrics_cache_path(source)
         if columns.exists():
-            shutil.copyfile(
-                columns, db_path.with_name(db_path.name + COLUMN_CACHE_SUFFIX)
-            )
+            shutil.copyfile(columns, metrics_cache_path(db_path))
         figures = asyncio.run(_measure(db_path))
     print(
         f"database: a copy of {source.name} ({copied_s:.1f} s to copy), "

@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from store.paths import metrics_cache_path
+
 CACHE = Path(__file__).parent / ".cache"
 SEED = 7
 NOW = "2026-06-01T12:00:00Z"
@@ -113,9 +115,9 @@ def keep_in_cache(synced: Path, scale: str) -> Path:
         _ensure_cache()
         # The metrics' column cache the sync left beside the file comes along,
         # as it would for a user's database.
-        columns = synced.with_name(synced.name + ".metrics.npz")
+        columns = metrics_cache_path(synced)
         if columns.exists():
-            kept = target.with_name(target.name + ".metrics.npz")
+            kept = metrics_cache_path(target)
             shutil.copyfile(columns, kept)
             kept.chmod(0o600)
         partial = target.with_name(target.name + ".partial")

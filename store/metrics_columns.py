@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from store.paths import metrics_cache_path
+
 # Bumped whenever the layout of the persisted file changes.
 FORMAT_VERSION = 1
 
@@ -209,13 +211,13 @@ def load_columns(conn: sqlite3.Connection) -> Columns:
         ):
             return held
         if held is None and path:
-            held = _read_file(_cache_file(path))
+            held = _read_file(metrics_cache_path(path))
         columns, rebuilt = _refresh(conn, held, generation, max_rowid)
         if path:
             _MEMORY[path] = columns
             unsaved = columns.size - columns.persisted_count
             if rebuilt or unsaved > PERSIST_AFTER_ROWS:
-                _write_file(_cache_file(path), columns)
+                _write_file(metrics_cache_path(path), columns)
         return columns
 
 
@@ -244,7 +246,7 @@ def forget(conn: sqlite3.Connection) -> None:
     with _LOCK:
         _MEMORY.pop(path, None)
         with contextlib.suppress(OSError):
-            _cache_file(path).unlink()
+            metrics_cache_path(path).unlink()
 
 
 def forget_memory() -> None:
@@ -256,7 +258,7 @@ def forget_memory() -> None:
 def cache_file_for(conn: sqlite3.Connection) -> Path | None:
     """Where the columns of `conn`'s database are persisted (None in memory)."""
     path = _database_file(conn)
-    return _cache_file(path) if path else None
+    return metrics_cache_path(path) if path else None
 
 
 def _database_file(conn: sqlite3.Connection) -> str:
@@ -265,11 +267,6 @@ def _database_file(conn: sqlite3.Connection) -> str:
         if name == "main":
             return str(filename or "")
     return ""
-
-
-def _cache_file(path: str) -> Path:
-    """The persisted columns' file beside the database."""
-    return Path(path + ".metrics.npz")
 
 
 def _fast_key(conn: sqlite3.Connection) -> tuple[str, int]:

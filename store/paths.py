@@ -65,6 +65,11 @@ def demo_db_path(
     return data_dir(environ) / DEMO_DB_NAME
 
 
+def metrics_cache_path(db_path: Path | str) -> Path:
+    """The file beside a database where the metrics keep their column cache."""
+    return Path(f"{db_path}.metrics.npz")
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and missing parents) readable by the owner only; return it.
 

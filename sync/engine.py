@@ -42,6 +42,7 @@ import httpx
 from store.clock import now_ms
 from store.db import open_database, sync_lock
 from store.errors import OtherOrganization, StoreError
+from store.paths import metrics_cache_path
 from store.retention import PurgeCounts, purge_expired_transcripts
 from store.write import (
     SyncWriter,
@@ -209,7 +210,10 @@ def run_sync(
                         _run_record(summary, error),
                     )
                 raise
-            _refresh_metrics(path)
+            records = summary.entities.get("log_records")
+            changed = records is not None and (records.new or records.updated)
+            if changed or not metrics_cache_path(path).exists():
+                _refresh_metrics(path)
             summary.seconds = time.monotonic() - started
             finish_run(conn, path, run_id, now_ms(), "ok", _run_record(summary, None))
             return summary
